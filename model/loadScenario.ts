@@ -1,0 +1,318 @@
+import * as fs from "fs";
+import * as path from "path";
+import { Diagnostics } from "./diagnostic";
+import {
+  DependsOnDecl,
+  EnvironmentDecl,
+  Grouping,
+  LayerDecl,
+  MonitoringDecl,
+  NetworkDecl,
+  PHASES,
+  Phase,
+  PlayDecl,
+  Scenario,
+  ServiceDecl,
+  TaskAction,
+  TaskDecl,
+} from "./scenarioTypes";
+import { checkSchema } from "./schemaCheck";
+import { layersServicesSchema } from "./schemas/layersServicesSchema";
+import { networkSchema } from "./schemas/networkSchema";
+import { dependsOnSchema, workflowEnvSchema, workflowSchema } from "./schemas/workflowSchema";
+import { parseDelayMs, parseLossPercent, parseRateBps } from "./units";
+import { PathSegment, YamlSource } from "./yamlSource";
+
+export const SCENARIO_FILES = {
+  layersServices: "layers_services.yaml",
+  network: "network.yaml",
+  workflow: "workflow.yaml",
+  workflowEnv: "workflow_env.yaml",
+} as const;
+
+/**
+ * Reads and checks one scenario folder. Every problem goes to `diags` (all files are checked, even after
+ * an error), and the returned scenario is only meaningful when `diags` stays empty.
+ */
+export function loadScenario(dir: string, diags: Diagnostics): Scenario | undefined {
+  const ls = readSource(dir, SCENARIO_FILES.layersServices, diags, true);
+  const net = readSource(dir, SCENARIO_FILES.network, diags, true);
+  const wf = readSource(dir, SCENARIO_FILES.workflow, diags, true);
+  const wfEnv = readSource(dir, SCENARIO_FILES.workflowEnv, diags, false);
+
+  const layersPart = ls && readLayersServices(ls, diags);
+  const networks = net ? readNetwork(net, diags) : [];
+  const plays = wf ? readWorkflow(wf, diags) : [];
+  const appConf = wfEnv ? readWorkflowEnv(wfEnv, diags) : {};
+  if (!layersPart) return undefined;
+  return { dir, ...layersPart, networks, plays, appConf };
+}
+
+function readSource(dir: string, name: string, diags: Diagnostics, required: boolean): YamlSource | undefined {
+  const file = path.join(dir, name);
+  if (!fs.existsSync(file)) {
+    if (required) {
+      diags.add({
+        location: { file, line: 1, col: 1 },
+        message: `missing scenario file ${name}`,
+        expected: `${Object.values(SCENARIO_FILES).slice(0, 3).join(", ")} in ${dir}`,
+      });
+    }
+    return undefined;
+  }
+  const source = YamlSource.read(file);
+  return source.reportSyntax(diags) ? source : undefined;
+}
+
+interface RawService {
+  name: string;
+  quantity?: number;
+  repeat?: number;
+  roles?: string[];
+  env?: Record<string, string | number | boolean>;
+  [key: string]: unknown;
+}
+
+interface RawLayersServices {
+  environment: Record<string, unknown> & { job_name: string; walltime: string; cluster?: string };
+  monitoring?: { type: MonitoringDecl["type"]; options?: string };
+  layers: { name: string; services: RawService[] }[];
+}
+
+function readLayersServices(
+  src: YamlSource,
+  diags: Diagnostics,
+): Pick<Scenario, "environment" | "monitoring" | "layers"> | undefined {
+  const raw = src.toJS();
+  if (!checkSchema(layersServicesSchema, raw, src, diags)) return undefined;
+  const doc = raw as RawLayersServices;
+  const { job_name, walltime, cluster, ...testbeds } = doc.environment;
+  const environment: EnvironmentDecl = { jobName: job_name, walltime, cluster, testbeds };
+  const monitoring: MonitoringDecl | undefined = doc.monitoring && {
+    type: doc.monitoring.type,
+    options: doc.monitoring.options ?? "-m -c -n",
+    location: src.locate(["monitoring"]),
+  };
+
+  const layers: LayerDecl[] = [];
+  const seenLayers = new Map<string, number>();
+  doc.layers.forEach((layer, li) => {
+    const layerKey = layer.name.toLowerCase();
+    if (seenLayers.has(layerKey)) {
+      diags.add({
+        location: src.locate(["layers", li, "name"]),
+        message: `duplicate layer name`,
+        value: JSON.stringify(layer.name),
+        expected: `a name not already used by layer ${seenLayers.get(layerKey)! + 1}`,
+      });
+    }
+    seenLayers.set(layerKey, li);
+    const seenServices = new Set<string>();
+    const services: ServiceDecl[] = layer.services.map((s, si) => {
+      const key = s.name.toLowerCase();
+      if (seenServices.has(key)) {
+        diags.add({
+          location: src.locate(["layers", li, "services", si, "name"]),
+          message: `duplicate service '${s.name}' in layer '${layer.name}'`,
+          expected: "each service once per layer (use repeat for more instances)",
+        });
+      }
+      seenServices.add(key);
+      const { name, quantity, repeat, roles, env, ...metadata } = s;
+      return {
+        name,
+        layer: layer.name,
+        quantity: quantity ?? 1,
+        repeat: repeat ?? 0,
+        roles: roles ?? [],
+        env: Object.fromEntries(Object.entries(env ?? {}).map(([k, v]) => [k, String(v)])),
+        metadata,
+        location: src.locate(["layers", li, "services", si]),
+      };
+    });
+    layers.push({ name: layer.name, services, location: src.locate(["layers", li]) });
+  });
+  return { environment, monitoring, layers };
+}
+
+interface RawNetwork {
+  src: string;
+  dst: string;
+  delay?: string;
+  rate?: string;
+  loss?: string;
+  symmetric?: boolean;
+}
+
+function readNetwork(src: YamlSource, diags: Diagnostics): NetworkDecl[] {
+  const raw = src.toJS();
+  if (!checkSchema(networkSchema, raw, src, diags)) return [];
+  const entries = ((raw as { networks: RawNetwork[] | null }).networks ?? []) as RawNetwork[];
+  return entries.map((n, i) => {
+    const at = (key?: string) => src.locate(key ? ["networks", i, key] : ["networks", i]);
+    if (n.delay === undefined && n.rate === undefined && n.loss === undefined) {
+      diags.add({
+        location: at(),
+        message: `network entry ${n.src} -> ${n.dst} constrains nothing`,
+        expected: "at least one of delay, rate, loss",
+      });
+    }
+    const lossPercent = n.loss === undefined ? undefined : parseLossPercent(n.loss);
+    if (lossPercent !== undefined && lossPercent > 100) {
+      diags.add({ location: at("loss"), message: "loss over 100%", value: JSON.stringify(n.loss), expected: "a loss from 0% to 100%" });
+    }
+    const rateBps = n.rate === undefined ? undefined : parseRateBps(n.rate);
+    if (rateBps === 0) {
+      diags.add({ location: at("rate"), message: "a rate of zero blocks all traffic", value: JSON.stringify(n.rate), expected: "a rate above 0" });
+    }
+    return {
+      src: n.src,
+      dst: n.dst,
+      delay: n.delay,
+      rate: n.rate,
+      loss: n.loss,
+      delayMs: n.delay === undefined ? undefined : parseDelayMs(n.delay),
+      rateBps,
+      lossPercent,
+      symmetric: n.symmetric ?? false,
+      location: at(),
+    };
+  });
+}
+
+interface RawTask {
+  name?: string;
+  debug?: { msg: string };
+  shell?: string;
+  copy?: { src: string; dest: string };
+  fetch?: { src: string; dest: string };
+  loop?: unknown[] | string;
+  async?: number;
+  poll?: number;
+}
+
+interface RawPlay {
+  hosts: string;
+  depends_on?: unknown;
+  prepare?: RawTask[] | null;
+  launch?: RawTask[] | null;
+  finalize?: RawTask[] | null;
+}
+
+function readWorkflow(src: YamlSource, diags: Diagnostics): PlayDecl[] {
+  const raw = src.toJS();
+  if (!checkSchema(workflowSchema, raw, src, diags)) return [];
+  return (raw as RawPlay[]).map((play, pi) => {
+    const dependsOn = readDependsOn(play.depends_on, [pi, "depends_on"], src, diags, pi);
+    const phases = {} as Record<Phase, TaskDecl[]>;
+    for (const phase of PHASES) {
+      phases[phase] = (play[phase] ?? []).flatMap((t, ti) => {
+        const task = readTask(t, [pi, phase, ti], src, diags);
+        return task ? [task] : [];
+      });
+    }
+    if (PHASES.every((p) => play[p] === undefined)) {
+      diags.add({
+        location: src.locate([pi]),
+        message: `play for '${play.hosts}' has no tasks`,
+        expected: "at least one of prepare, launch, finalize",
+      });
+    }
+    return { index: pi, hosts: play.hosts, dependsOn, phases, location: src.locate([pi]) };
+  });
+}
+
+function readDependsOn(
+  raw: unknown,
+  path: PathSegment[],
+  src: YamlSource,
+  diags: Diagnostics,
+  playIndex: number,
+): DependsOnDecl[] {
+  if (raw === undefined || raw === null) return [];
+  const list = Array.isArray(raw) ? raw : [raw];
+  const out: DependsOnDecl[] = [];
+  const prefixes = new Set<string>();
+  list.forEach((d, i) => {
+    const at = Array.isArray(raw) ? [...path, i] : path;
+    if (!checkSchema(dependsOnSchema, d, src, diags, at)) return;
+    const dep = d as { service_selector: string; grouping?: Grouping; prefix: string; array_info?: DependsOnDecl["arrayInfo"] };
+    if (prefixes.has(dep.prefix)) {
+      diags.add({
+        location: src.locate([...at, "prefix"]),
+        message: `prefix '${dep.prefix}' used twice in play ${playIndex + 1}`,
+        expected: "a distinct prefix per depends_on entry",
+      });
+    }
+    prefixes.add(dep.prefix);
+    if (dep.array_info !== undefined && dep.grouping !== "asarray") {
+      diags.add({
+        location: src.locate([...at, "array_info"]),
+        message: "array_info only applies to grouping asarray",
+        value: JSON.stringify(dep.grouping ?? "round_robin"),
+        expected: "grouping: asarray, or no array_info",
+      });
+    }
+    out.push({
+      serviceSelector: dep.service_selector,
+      grouping: dep.grouping ?? "round_robin",
+      prefix: dep.prefix,
+      arrayInfo: dep.array_info,
+      location: src.locate(at),
+    });
+  });
+  return out;
+}
+
+const ACTIONS = ["debug", "shell", "copy", "fetch"] as const;
+
+function readTask(t: RawTask, path: PathSegment[], src: YamlSource, diags: Diagnostics): TaskDecl | undefined {
+  const present = ACTIONS.filter((a) => t[a] !== undefined);
+  if (present.length !== 1) {
+    diags.add({
+      location: src.locate(path),
+      message: present.length === 0 ? "task has no action" : `task has several actions (${present.join(", ")})`,
+      expected: "exactly one of debug, shell, copy, fetch",
+    });
+    return undefined;
+  }
+  const kind = present[0];
+  let action: TaskAction;
+  const fieldLocations: TaskDecl["fieldLocations"] = {};
+  switch (kind) {
+    case "debug":
+      action = { kind, msg: t.debug!.msg };
+      fieldLocations.msg = src.locate([...path, "debug", "msg"]);
+      break;
+    case "shell":
+      action = { kind, command: t.shell! };
+      fieldLocations.command = src.locate([...path, "shell"]);
+      break;
+    case "copy":
+    case "fetch": {
+      const body = t[kind]!;
+      action = { kind, src: body.src, dest: body.dest };
+      fieldLocations.src = src.locate([...path, kind, "src"]);
+      fieldLocations.dest = src.locate([...path, kind, "dest"]);
+      break;
+    }
+  }
+  if (t.poll !== undefined && t.async === undefined) {
+    diags.add({ location: src.locate([...path, "poll"]), message: "poll without async", expected: "async: <seconds> beside poll" });
+  }
+  if (t.async !== undefined && kind !== "shell") {
+    diags.add({
+      location: src.locate([...path, "async"]),
+      message: `async on a ${kind} task`,
+      expected: "async only on shell tasks",
+    });
+  }
+  if (t.loop !== undefined) fieldLocations.loop = src.locate([...path, "loop"]);
+  return { action, loop: t.loop, async: t.async, poll: t.poll, name: t.name, location: src.locate(path), fieldLocations };
+}
+
+function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, unknown> {
+  const raw = src.toJS() ?? {};
+  if (!checkSchema(workflowEnvSchema, raw, src, diags)) return {};
+  return ((raw as { app_conf?: Record<string, unknown> }).app_conf ?? {}) as Record<string, unknown>;
+}

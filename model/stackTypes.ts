@@ -1,0 +1,43 @@
+import { SourceLocation } from "./sourceLocation";
+
+/** A machine the stack file offers to the experiment. */
+export interface HostDecl {
+  name: string;
+  address: string;
+  user: string;
+  port: number;
+  /** Only give this host to a layer (`fog`) or a service (`fog.mosquitto`). */
+  layer?: string;
+  service?: string;
+  location: SourceLocation;
+}
+
+/** An SSH bastion (Grid'5000's access frontend) through which every host is reached. */
+export interface JumpHostDecl {
+  host: string;
+  user: string;
+  port: number;
+}
+
+/** Everything the program needs from `Pulumi.<stack>.yaml`, checked; secrets are never read here. */
+export interface StackSettings {
+  stack: string;
+  file: string;
+  project: string;
+  /** Scenario folder, resolved against the stack file's folder. */
+  scenarioDir: string;
+  /** Folder of the artifacts that `copy` tasks read (`working_dir` during prepare and launch). */
+  artifactsDir: string;
+  /** Folder under which each run's results folder is written. */
+  resultsDir: string;
+  hosts: HostDecl[];
+  jumpHost?: JumpHostDecl;
+  /** Seconds between the end of launch and finalize. */
+  durationSeconds: number;
+  /** Container images of the services, by role (zookeeper, kafka, flink, mosquitto, ...). */
+  images: Record<string, string>;
+  /** Run without network emulation where a kernel lacks netem, and record that none was applied. */
+  allowMissingNetem: boolean;
+  /** Names of the config keys that hold secrets (values stay encrypted in the file). */
+  secretKeys: string[];
+}

@@ -1,0 +1,70 @@
+import * as fs from "fs";
+import { Document, LineCounter, Node, isMap, isScalar, isSeq, parseDocument, Pair, Scalar } from "yaml";
+import { Diagnostics } from "./diagnostic";
+import { SourceLocation } from "./sourceLocation";
+
+export type PathSegment = string | number;
+
+/** A parsed YAML file that can say where any of its values was written. */
+export class YamlSource {
+  private readonly lines = new LineCounter();
+  readonly doc: Document.Parsed;
+
+  constructor(
+    readonly file: string,
+    readonly text: string,
+  ) {
+    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+  }
+
+  static read(file: string): YamlSource {
+    return new YamlSource(file, fs.readFileSync(file, "utf8"));
+  }
+
+  /** Syntax errors become diagnostics; returns false when the file cannot be used. */
+  reportSyntax(diags: Diagnostics): boolean {
+    for (const err of this.doc.errors) {
+      diags.add({ location: this.at(err.pos[0]), message: `YAML syntax error: ${err.message.split("\n")[0]}` });
+    }
+    return this.doc.errors.length === 0;
+  }
+
+  toJS(): unknown {
+    return this.doc.toJS({ maxAliasCount: 100 });
+  }
+
+  at(offset: number): SourceLocation {
+    const { line, col } = this.lines.linePos(offset);
+    return { file: this.file, line, col };
+  }
+
+  /** Where the value at `path` starts; falls back to the nearest parent that exists. */
+  locate(path: readonly PathSegment[]): SourceLocation {
+    for (let n = path.length; n >= 0; n--) {
+      const node = this.nodeAt(path.slice(0, n));
+      if (node?.range) return this.at(node.range[0]);
+    }
+    return { file: this.file, line: 1, col: 1 };
+  }
+
+  /** Where the key `key` of the mapping at `path` is written (for unknown-key errors). */
+  locateKey(path: readonly PathSegment[], key: string): SourceLocation {
+    const map = this.nodeAt(path);
+    if (isMap(map)) {
+      const pair = map.items.find((p: Pair) => isScalar(p.key) && String((p.key as Scalar).value) === key);
+      const k = pair?.key as Node | undefined;
+      if (k?.range) return this.at(k.range[0]);
+    }
+    return this.locate(path);
+  }
+
+  private nodeAt(path: readonly PathSegment[]): Node | undefined {
+    let node: unknown = this.doc.contents;
+    for (const seg of path) {
+      if (isMap(node)) node = node.get(String(seg), true);
+      else if (isSeq(node)) node = node.get(Number(seg), true);
+      else return undefined;
+    }
+    return (node ?? undefined) as Node | undefined;
+  }
+}
