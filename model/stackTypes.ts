@@ -4,6 +4,8 @@ import { SourceLocation } from "./sourceLocation";
 export interface HostDecl {
   name: string;
   address: string;
+  /** Only needed by `asarray` groupings with `array_info: ipv6`. */
+  address6?: string;
   user: string;
   port: number;
   /** Only give this host to a layer (`fog`) or a service (`fog.mosquitto`). */
@@ -32,12 +34,14 @@ export interface StackSettings {
   resultsDir: string;
   hosts: HostDecl[];
   jumpHost?: JumpHostDecl;
+  /** `current_repeat` of the templates: which run of a repeated experiment this is. */
+  currentRepeat: number;
   /** Seconds between the end of launch and finalize. */
   durationSeconds: number;
   /** Container images of the services, by role (zookeeper, kafka, flink, mosquitto, ...). */
   images: Record<string, string>;
   /** Run without network emulation where a kernel lacks netem, and record that none was applied. */
   allowMissingNetem: boolean;
-  /** Names of the config keys that hold secrets (values stay encrypted in the file). */
+  /** Names of the config keys that hold secrets (values stay encrypted in the file; never read here). */
   secretKeys: string[];
 }

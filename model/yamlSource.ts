@@ -14,7 +14,8 @@ export class YamlSource {
     readonly file: string,
     readonly text: string,
   ) {
-    this.doc = parseDocument(text, { lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // YAML 1.1, as PyYAML reads it for E2Clab and Ansible: `validate_checksum: no` is a boolean.
+    this.doc = parseDocument(text, { version: "1.1", lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
 
   static read(file: string): YamlSource {

@@ -1,0 +1,175 @@
+import { Diagnostics } from "../model/diagnostic";
+import { PHASES, Phase, PlayDecl, Scenario, TaskDecl } from "../model/scenarioTypes";
+import { StackSettings } from "../model/stackTypes";
+import { bindDependsOn, HostBinding, PlayHost, playHosts } from "./bindDependsOn";
+import { PlannedService, ProducerAssignment, RenderedTask, RUN_DIR_VAR, WorkflowStep } from "./planTypes";
+import { Selector } from "./selector";
+import { TemplateError, TemplateRenderer } from "./templateRenderer";
+
+interface PlayExpansion {
+  play: PlayDecl;
+  hosts: PlayHost[];
+  bindings: HostBinding[];
+}
+
+/**
+ * Renders every play into per-host, per-phase steps and orders them: all prepare steps before any launch
+ * step; inside a phase, a play's steps after those of the plays it depends on (so at destroy, which runs
+ * in reverse, dependents finalize first: producers stop before their gateways, gateways before Kafka).
+ */
+export function workflowSteps(
+  scenario: Scenario,
+  stack: StackSettings,
+  services: PlannedService[],
+  diags: Diagnostics,
+): { steps: WorkflowStep[]; producers: ProducerAssignment[] } {
+  const renderer = new TemplateRenderer();
+  const reported = new Set<string>();
+  const expansions: PlayExpansion[] = scenario.plays.map((play) => {
+    const hosts = playHosts(play, services);
+    if (hosts.length === 0) {
+      diags.add({
+        location: play.location,
+        message: `play hosts selector matches no service`,
+        value: JSON.stringify(play.hosts),
+        expected: `a selector such as ${[...new Set(services.map((s) => s.id.split(".").slice(0, 2).join(".") + ".*"))].slice(0, 4).join(", ")}`,
+      });
+    }
+    return { play, hosts, bindings: bindDependsOn(play, hosts, services, diags) };
+  });
+
+  const playDeps = playDependencies(expansions, services, diags);
+  const common = {
+    scenario_dir: scenario.dir,
+    artifacts_dir: stack.artifactsDir,
+    current_repeat: stack.currentRepeat,
+    app_conf: scenario.appConf,
+    ...Object.fromEntries(Object.entries(scenario.appConf).map(([k, v]) => [`env_${k}`, v])),
+  };
+
+  const steps: WorkflowStep[] = [];
+  const producers: ProducerAssignment[] = [];
+  const stepIds = (play: number, phase: Phase) => steps.filter((s) => s.play === play && s.phase === phase).map((s) => s.id);
+  for (const phase of PHASES) {
+    const prepareIds = phase === "launch" ? steps.filter((s) => s.phase === "prepare").map((s) => s.id) : [];
+    for (const { play, hosts, bindings } of expansions) {
+      const tasks = play.phases[phase];
+      if (tasks.length === 0) continue;
+      const depIds = playDeps.get(play.index)!.flatMap((q) => stepIds(q, phase));
+      hosts.forEach((h, i) => {
+        const vars: Record<string, unknown> = {
+          ...h.service.vars,
+          ...common,
+          // During finalize, working_dir is the run's results folder, known only when the run starts.
+          working_dir: phase === "finalize" ? "${" + RUN_DIR_VAR + "}" : stack.artifactsDir,
+          ...bindings[i].vars,
+        };
+        const rendered = tasks.flatMap((t) => renderTask(t, vars, renderer, diags, reported));
+        const id = `p${play.index + 1}.${phase}.${h.host}`;
+        const ownEarlier = phase === "finalize" ? ["prepare", "launch"].map((p) => `p${play.index + 1}.${p}.${h.host}`).filter((x) => steps.some((s) => s.id === x)) : [];
+        steps.push({
+          id,
+          host: h.host,
+          play: play.index,
+          playHosts: play.hosts,
+          phase,
+          services: new Selector(play.hosts).select(services).filter((s) => s.host === h.host).map((s) => s.id),
+          needsServices: [
+            ...new Set([...services.filter((s) => s.host === h.host && s.container).map((s) => s.id), ...bindings[i].peers.filter((p) => p.container).map((p) => p.id)]),
+          ],
+          after: [...new Set([...prepareIds, ...depIds, ...ownEarlier])],
+          tasks: rendered,
+          variables: { [h.service.id]: vars },
+        });
+        if (phase === "launch" && h.service.kind === "producer") {
+          producers.push(...producerAssignments(h, bindings[i], rendered));
+        }
+      });
+    }
+  }
+  return { steps, producers };
+}
+
+function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRenderer, diags: Diagnostics, reported: Set<string>): RenderedTask[] {
+  const fail = (e: unknown, field: string, value: string | unknown) => {
+    if (!(e instanceof TemplateError)) throw e;
+    const location = t.fieldLocations[field] ?? t.location;
+    const key = `${location.file}:${location.line}:${location.col}:${e.message}`;
+    if (reported.has(key)) return;
+    reported.add(key);
+    diags.add({ location, message: e.message, value: JSON.stringify(value), expected: e.expected });
+  };
+  let items: unknown[] = [undefined];
+  if (t.loop !== undefined) {
+    try {
+      items = r.loopItems(t.loop, vars);
+    } catch (e) {
+      fail(e, "loop", t.loop);
+      return [];
+    }
+  }
+  const out: RenderedTask[] = [];
+  for (const item of items) {
+    const v = item === undefined ? vars : { ...vars, item };
+    const render = (field: string, text: string): string | undefined => {
+      try {
+        return r.render(text, v);
+      } catch (e) {
+        fail(e, field, text);
+        return undefined;
+      }
+    };
+    const itemText = item === undefined ? undefined : String(item);
+    const a = t.action;
+    if (a.kind === "debug") {
+      const msg = render("msg", a.msg);
+      if (msg !== undefined) out.push({ kind: "debug", msg, item: itemText });
+    } else if (a.kind === "shell") {
+      const command = render("command", a.command);
+      if (command !== undefined) out.push({ kind: "shell", command, async: t.async, poll: t.poll, item: itemText });
+    } else {
+      const src = render("src", a.src);
+      const dest = render("dest", a.dest);
+      if (src !== undefined && dest !== undefined) out.push({ kind: a.kind, src, dest, item: itemText });
+    }
+  }
+  return out;
+}
+
+/** One producer per loop item of the host's launch (its cameras), each on the gateway the host was given. */
+function producerAssignments(h: PlayHost, binding: HostBinding, tasks: RenderedTask[]): ProducerAssignment[] {
+  const gateway = binding.peers.find((p) => p.kind === "mosquitto");
+  const looped = tasks.filter((t) => t.kind === "shell" && t.item !== undefined);
+  const items = looped.length ? [...new Set(looped.map((t) => t.item!))] : ["1"];
+  return items.map((item) => ({ host: h.host, service: h.service.id, item, gateway: gateway?.id, gatewayUrl: gateway?.url }));
+}
+
+/** Play index -> indexes of the other plays whose hosts run a service it depends on; cycles are errors. */
+function playDependencies(expansions: PlayExpansion[], services: PlannedService[], diags: Diagnostics): Map<number, number[]> {
+  const deps = new Map<number, number[]>();
+  for (const { play } of expansions) {
+    const wanted = new Set(play.dependsOn.flatMap((d) => new Selector(d.serviceSelector).select(services).map((s) => s.id)));
+    const on = expansions
+      .filter((q) => q.play.index !== play.index && new Selector(q.play.hosts).select(services).some((s) => wanted.has(s.id)))
+      .map((q) => q.play.index);
+    deps.set(play.index, on);
+  }
+  const state = new Map<number, "visiting" | "done">();
+  const visit = (p: number, trail: number[]): void => {
+    if (state.get(p) === "done") return;
+    if (state.get(p) === "visiting") {
+      const cycle = [...trail.slice(trail.indexOf(p)), p].map((i) => expansions[i].play.hosts);
+      diags.add({
+        location: expansions[p].play.location,
+        message: `plays depend on each other in a cycle: ${cycle.join(" -> ")}`,
+        expected: "depends_on relations without cycles, so that an order exists",
+      });
+      return;
+    }
+    state.set(p, "visiting");
+    for (const q of deps.get(p)!) visit(q, [...trail, p]);
+    state.set(p, "done");
+  };
+  for (const p of deps.keys()) visit(p, []);
+  return deps;
+}
