@@ -185,7 +185,7 @@ interface RawTask {
   debug?: { msg: string };
   shell?: string;
   copy?: { src: string; dest: string };
-  fetch?: { src: string; dest: string };
+  fetch?: { src: string; dest: string; flat?: boolean };
   loop?: unknown[] | string;
   async?: number;
   poll?: number;
@@ -291,7 +291,7 @@ function readTask(t: RawTask, path: PathSegment[], src: YamlSource, diags: Diagn
     case "copy":
     case "fetch": {
       const body = t[kind]!;
-      action = { kind, src: body.src, dest: body.dest };
+      action = kind === "copy" ? { kind, src: body.src, dest: body.dest } : { kind, src: body.src, dest: body.dest, flat: t.fetch!.flat ?? false };
       fieldLocations.src = src.locate([...path, kind, "src"]);
       fieldLocations.dest = src.locate([...path, kind, "dest"]);
       break;

@@ -91,7 +91,8 @@ export type TaskAction =
   | { kind: "debug"; msg: string }
   | { kind: "shell"; command: string }
   | { kind: "copy"; src: string; dest: string }
-  | { kind: "fetch"; src: string; dest: string };
+  /** Ansible's fetch: without `flat`, the file lands in `dest/<host>/<src path>` so hosts never collide. */
+  | { kind: "fetch"; src: string; dest: string; flat: boolean };
 
 export interface TaskDecl {
   action: TaskAction;

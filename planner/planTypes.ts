@@ -100,7 +100,8 @@ export type RenderedTask =
   | { kind: "debug"; msg: string; item?: string }
   | { kind: "shell"; command: string; async?: number; poll?: number; item?: string }
   | { kind: "copy"; src: string; dest: string; item?: string }
-  | { kind: "fetch"; src: string; dest: string; item?: string };
+  /** Without `flat` (Ansible's default), the file lands in `dest/<host name>/<src path>`. */
+  | { kind: "fetch"; src: string; dest: string; flat: boolean; item?: string };
 
 /** The tasks of one play and phase on one host: realised as ONE command, not one per task. */
 export interface WorkflowStep {

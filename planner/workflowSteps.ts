@@ -130,7 +130,9 @@ function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRende
     } else {
       const src = render("src", a.src);
       const dest = render("dest", a.dest);
-      if (src !== undefined && dest !== undefined) out.push({ kind: a.kind, src, dest, item: itemText });
+      if (src !== undefined && dest !== undefined) {
+        out.push(a.kind === "copy" ? { kind: "copy", src, dest, item: itemText } : { kind: "fetch", src, dest, flat: a.flat, item: itemText });
+      }
     }
   }
   return out;
