@@ -44,10 +44,13 @@ export class Diagnostics {
   }
 }
 
+/** Files in the order they were read (stack, then the scenario's), each file's errors top to bottom. */
 function sortDiagnostics(items: Diagnostic[]): Diagnostic[] {
+  const fileOrder = new Map<string, number>();
+  items.forEach((d) => fileOrder.has(d.location.file) || fileOrder.set(d.location.file, fileOrder.size));
   return [...items].sort(
     (a, b) =>
-      a.location.file.localeCompare(b.location.file) ||
+      fileOrder.get(a.location.file)! - fileOrder.get(b.location.file)! ||
       a.location.line - b.location.line ||
       a.location.col - b.location.col,
   );

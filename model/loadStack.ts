@@ -26,6 +26,20 @@ export function stackNameOf(file: string): string {
   return m ? m[1] : path.basename(file).replace(/\.ya?ml$/, "");
 }
 
+/**
+ * The scenario folder a stack file names, read leniently, so that a stack file with errors does not hide
+ * the scenario's own errors: every problem is reported in one run.
+ */
+export function scenarioDirOf(file: string): string {
+  let named: unknown;
+  try {
+    named = (new YamlSource(file, fs.readFileSync(file, "utf8")).toJS() as { config?: Record<string, unknown> })?.config?.[`${CONFIG_NAMESPACE}:scenario`];
+  } catch {
+    named = undefined;
+  }
+  return path.resolve(path.dirname(path.resolve(file)), typeof named === "string" ? named : STACK_DEFAULTS.scenario);
+}
+
 interface RawHost {
   name: string;
   address: string;
@@ -96,7 +110,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     stack: stackNameOf(file),
     file,
     project: CONFIG_NAMESPACE,
-    scenarioDir: resolve(get<string>("scenario") ?? STACK_DEFAULTS.scenario),
+    scenarioDir: scenarioDirOf(file),
     artifactsDir: resolve(get<string>("artifacts") ?? STACK_DEFAULTS.artifacts),
     resultsDir: resolve(get<string>("results") ?? STACK_DEFAULTS.results),
     hosts,

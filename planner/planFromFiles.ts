@@ -1,7 +1,7 @@
 import * as path from "path";
 import { Diagnostics } from "../model/diagnostic";
 import { loadScenario } from "../model/loadScenario";
-import { loadStackFile } from "../model/loadStack";
+import { loadStackFile, scenarioDirOf } from "../model/loadStack";
 import { Plan } from "./planTypes";
 import { planExperiment } from "./planExperiment";
 
@@ -19,10 +19,10 @@ export interface PlanFiles {
 export function planFromFiles(files: PlanFiles): Plan {
   const diags = new Diagnostics();
   const stack = loadStackFile(files.stackFile, diags);
-  const scenarioDir = files.scenarioDir ? path.resolve(files.scenarioDir) : stack?.scenarioDir;
-  const scenario = scenarioDir ? loadScenario(scenarioDir, diags) : undefined;
+  const scenarioDir = files.scenarioDir ? path.resolve(files.scenarioDir) : (stack?.scenarioDir ?? scenarioDirOf(files.stackFile));
+  const scenario = loadScenario(scenarioDir, diags);
   diags.throwIfAny();
-  const plan = planExperiment(scenario!, { ...stack!, scenarioDir: scenarioDir! }, diags);
+  const plan = planExperiment(scenario!, { ...stack!, scenarioDir }, diags);
   diags.throwIfAny();
   return plan!;
 }
