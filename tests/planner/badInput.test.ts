@@ -113,7 +113,7 @@ describe("bad input is reported with file, line, column, value and expectation",
     expect(diags.map((d) => path.basename(d.location.file))).toEqual(["Pulumi.test.yaml", "layers_services.yaml", "network.yaml", "workflow.yaml"]);
     const err = new ScenarioError(diags);
     expect(err.message).toMatch(/^4 errors in the scenario:\n/);
-    expect(err.message).toContain(`${path.join(dir, "network.yaml")}:4:10: invalid value for networks.0.delay (got "5sec"); expected a delay in milliseconds such as "5ms"`);
+    expect(err.message).toContain(`${path.join(dir, "network.yaml")}:5:10: invalid value for networks.0.delay (got "5sec"); expected a delay in milliseconds such as "5ms"`);
   });
 
   it("reports a missing scenario file by name", () => {
