@@ -15,7 +15,7 @@ export function planExperiment(scenario: Scenario, stack: StackSettings, diags: 
   if (!placement) return undefined;
   const { services } = placement;
   const network = networkRules(scenario.networks, services, diags);
-  const { steps, producers } = workflowSteps(scenario, stack, services, diags);
+  const { steps, producers, warnings } = workflowSteps(scenario, stack, services, diags);
   if (!diags.empty) return undefined;
 
   const monitoredRole = "monitoring";
@@ -49,6 +49,6 @@ export function planExperiment(scenario: Scenario, stack: StackSettings, diags: 
       options: scenario.monitoring.options,
       hosts: hosts.filter((h) => h.monitored).map((h) => h.name),
     },
-    warnings: placement.idleHosts.map((h) => `host ${h.name} (${h.address}) is not needed by the scenario and stays idle`),
+    warnings: [...placement.idleHosts.map((h) => `host ${h.name} (${h.address}) is not needed by the scenario and stays idle`), ...warnings],
   };
 }

@@ -22,7 +22,7 @@ export function workflowSteps(
   stack: StackSettings,
   services: PlannedService[],
   diags: Diagnostics,
-): { steps: WorkflowStep[]; producers: ProducerAssignment[] } {
+): { steps: WorkflowStep[]; producers: ProducerAssignment[]; warnings: string[] } {
   const renderer = new TemplateRenderer();
   const reported = new Set<string>();
   const expansions: PlayExpansion[] = scenario.plays.map((play) => {
@@ -38,7 +38,8 @@ export function workflowSteps(
     return { play, hosts, bindings: bindDependsOn(play, hosts, services, diags) };
   });
 
-  const playDeps = playDependencies(expansions, services, diags);
+  const warnings: string[] = [];
+  const playDeps = playDependencies(expansions, services, warnings);
   const common = {
     scenario_dir: scenario.dir,
     artifacts_dir: stack.artifactsDir,
@@ -87,7 +88,7 @@ export function workflowSteps(
       });
     }
   }
-  return { steps, producers };
+  return { steps, producers, warnings };
 }
 
 function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRenderer, diags: Diagnostics, reported: Set<string>): RenderedTask[] {
@@ -146,8 +147,12 @@ function producerAssignments(h: PlayHost, binding: HostBinding, tasks: RenderedT
   return items.map((item) => ({ host: h.host, service: h.service.id, item, gateway: gateway?.id, gatewayUrl: gateway?.url }));
 }
 
-/** Play index -> indexes of the other plays whose hosts run a service it depends on; cycles are errors. */
-function playDependencies(expansions: PlayExpansion[], services: PlannedService[], diags: Diagnostics): Map<number, number[]> {
+/**
+ * Play index -> indexes of the other plays whose hosts run a service it depends on. E2Clab itself runs
+ * plays in file order, so a cycle is legal input: it is broken by dropping the edges to later plays that
+ * close it (file order wins there), with a warning.
+ */
+function playDependencies(expansions: PlayExpansion[], services: PlannedService[], warnings: string[]): Map<number, number[]> {
   const deps = new Map<number, number[]>();
   for (const { play } of expansions) {
     const wanted = new Set(play.dependsOn.flatMap((d) => new Selector(d.serviceSelector).select(services).map((s) => s.id)));
@@ -156,22 +161,29 @@ function playDependencies(expansions: PlayExpansion[], services: PlannedService[
       .map((q) => q.play.index);
     deps.set(play.index, on);
   }
-  const state = new Map<number, "visiting" | "done">();
-  const visit = (p: number, trail: number[]): void => {
-    if (state.get(p) === "done") return;
-    if (state.get(p) === "visiting") {
-      const cycle = [...trail.slice(trail.indexOf(p)), p].map((i) => expansions[i].play.hosts);
-      diags.add({
-        location: expansions[p].play.location,
-        message: `plays depend on each other in a cycle: ${cycle.join(" -> ")}`,
-        expected: "depends_on relations without cycles, so that an order exists",
-      });
-      return;
+  const reaches = (from: number, to: number): boolean => {
+    const seen = new Set<number>();
+    const stack = [from];
+    while (stack.length) {
+      const p = stack.pop()!;
+      if (p === to) return true;
+      if (seen.has(p)) continue;
+      seen.add(p);
+      stack.push(...deps.get(p)!);
     }
-    state.set(p, "visiting");
-    for (const q of deps.get(p)!) visit(q, [...trail, p]);
-    state.set(p, "done");
+    return false;
   };
-  for (const p of deps.keys()) visit(p, []);
-  return deps;
+  const kept = new Map<number, number[]>();
+  for (const [p, on] of deps) {
+    kept.set(
+      p,
+      on.filter((q) => {
+        if (q < p || !reaches(q, p)) return true;
+        const name = (i: number) => `play ${i + 1} (${expansions[i].play.hosts})`;
+        warnings.push(`${name(p)} and ${name(q)} depend on each other; they run in file order, play ${p + 1} first`);
+        return false;
+      }),
+    );
+  }
+  return kept;
 }
