@@ -29,13 +29,17 @@ public class FrameResultDeserializer implements KafkaRecordDeserializationSchema
 
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<FrameResult> out) {
+        FrameResult parsed;
         try {
-            out.collect(parse(record.value()));
+            parsed = parse(record.value());
         } catch (Exception e) {
             malformed.inc();
             LOG.warn("Skipping malformed record at {}-{}@{} (skipped so far: {}): {}",
                     record.topic(), record.partition(), record.offset(), malformed.getCount(), e.getMessage());
+            return;
         }
+        // Outside the try: a downstream failure must fail the task, not be mistaken for bad input.
+        out.collect(parsed);
     }
 
     private FrameResult parse(byte[] value) throws Exception {

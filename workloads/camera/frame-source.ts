@@ -1,0 +1,26 @@
+import { readDataset } from "./dataset";
+import { renderFrame } from "./render";
+import { Scene } from "./scene";
+
+export interface SourceFrame {
+  width: number;
+  height: number;
+  pixels: Uint8Array;
+  truth: number;
+}
+
+/** Frame `seq` of a camera: synthesized from the seeded scene, or read (cycling) from a dataset folder. */
+export type FrameSource = (seq: number) => SourceFrame;
+
+export function syntheticSource(seed: number, camera: number, width: number, height: number): FrameSource {
+  const scene = new Scene(seed, camera, width, height);
+  return (seq) => {
+    const people = scene.people(seq);
+    return { width, height, pixels: renderFrame(people, width, height, [seed, camera, seq]), truth: people.length };
+  };
+}
+
+export function datasetSource(dir: string): FrameSource {
+  const frames = readDataset(dir);
+  return (seq) => frames[seq % frames.length];
+}

@@ -1,0 +1,33 @@
+import { Consumer, KafkaMessage } from "kafkajs";
+import { connectKafka, kafkaClient, requireTopic } from "./kafka-connection";
+import { sleep } from "./program";
+
+export interface TopicReaderOptions {
+  clientId: string;
+  brokers: string[];
+  topic: string;
+  groupId: string;
+  /** Stop after this many ms; undefined = until the signal aborts. */
+  durationMs?: number;
+  stop: AbortSignal;
+  onMessage: (m: KafkaMessage, partition: number, receivedTs: number) => void;
+}
+
+/**
+ * Reads a Kafka topic from its beginning (a fresh consumer group) until stopped, handing each
+ * record to onMessage as it arrives. Used by both metrics sinks.
+ */
+export async function readTopic(o: TopicReaderOptions): Promise<void> {
+  await requireTopic(o.clientId, o.brokers, o.topic);
+  const consumer: Consumer = kafkaClient(o.clientId, o.brokers).consumer({ groupId: o.groupId, allowAutoTopicCreation: false });
+  await connectKafka("consumer", o.brokers, () => consumer.connect());
+  try {
+    await consumer.subscribe({ topic: o.topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ message, partition }) => o.onMessage(message, partition, Date.now()),
+    });
+    await sleep(o.durationMs ?? 2 ** 31 - 1, o.stop);
+  } finally {
+    await consumer.disconnect();
+  }
+}
