@@ -1,0 +1,164 @@
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { Plan, PlannedHost, PlannedService, ServiceKind } from "../planner/planTypes";
+import { CloudLayer } from "./cloudLayer";
+import { DEFAULT_TIMEOUTS, RunContext } from "./context";
+import { DeferredGraph, stepKey } from "./deferredGraph";
+import { EdgeProducerGroup } from "./edgeProducerGroup";
+import { ExperimentRun } from "./experimentRun";
+import { FogGateway } from "./fogGateway";
+import { HostGroupArgs } from "./hostGroup";
+import { HostWorkflow } from "./hostWorkflow";
+import { MetricsCollector, monitorKey } from "./metricsCollector";
+import { NetemLink } from "./netemLink";
+import { RunWindow } from "./runWindow";
+import { ServiceImages } from "./serviceContainers";
+import { LocalSshFiles } from "./ssh";
+import { WorkflowHosts } from "./workflowHosts";
+
+export interface TestbedArgs {
+  plan: Plan;
+  /** From the checked stack: folder of the results, service images, netem fallback. */
+  resultsDir: string;
+  images: ServiceImages;
+  allowMissingNetem: boolean;
+  /** Secret. */
+  sshPrivateKey: pulumi.Input<string>;
+  /** Docker network mode of service containers (default `host`, bare metal). */
+  networkMode?: string;
+}
+
+/** What a user needs next, as stack outputs. */
+export interface TestbedOutputs {
+  experimentId: pulumi.Output<string>;
+  resultsFolder: pulumi.Output<string>;
+  flinkWebUi: pulumi.Output<string | undefined>;
+  /** An ssh tunnel to the Flink web UI through the jump host, when there is one. */
+  flinkTunnel: pulumi.Output<string | undefined>;
+  kafkaBootstrap: pulumi.Output<string | undefined>;
+  gatewayUrls: pulumi.Output<string[]>;
+  components: {
+    cloud?: CloudLayer;
+    gateways: Record<string, FogGateway>;
+    producers: Record<string, EdgeProducerGroup>;
+    metrics?: MetricsCollector;
+    others?: WorkflowHosts;
+    netem: Record<string, NetemLink>;
+    run: ExperimentRun;
+    window: RunWindow;
+  };
+}
+
+type Role = "cloud" | "fog" | "edge" | "metrics" | "other";
+const ROLE_OF_KIND: Record<ServiceKind, Role> = {
+  "flink-jobmanager": "cloud",
+  "flink-taskmanager": "cloud",
+  "kafka-zookeeper": "cloud",
+  "kafka-broker": "cloud",
+  mosquitto: "fog",
+  producer: "edge",
+  "metrics-collector": "metrics",
+  generic: "other",
+};
+const ROLE_ORDER: Role[] = ["cloud", "fog", "edge", "metrics", "other"];
+
+/** Which component realises a host: the first role (in ROLE_ORDER) among its services. */
+export function hostRole(host: PlannedHost, servicesById: Map<string, PlannedService>): Role {
+  const roles = new Set(host.services.map((id) => ROLE_OF_KIND[servicesById.get(id)!.kind]));
+  return ROLE_ORDER.find((r) => roles.has(r)) ?? "other";
+}
+
+/**
+ * The whole testbed from a plan: the experiment's identity, one NetemLink per host with rules, the layer
+ * components (cloud, one gateway per fog host, one producer group per edge host, the metrics collector,
+ * hosts of unknown services), and the run window that orders launch after prepare and stop before finalize.
+ */
+export function deployTestbed(args: TestbedArgs): TestbedOutputs {
+  const { plan } = args;
+  const sshDir = path.join(args.resultsDir, ".ssh", plan.stack);
+  const ssh: LocalSshFiles = { keyFile: path.join(sshDir, "id"), knownHostsFile: path.join(sshDir, "known_hosts") };
+  const sshPrivateKey = pulumi.secret(args.sshPrivateKey);
+  const run = new ExperimentRun("experiment", { stack: plan.stack, resultsDir: args.resultsDir, ssh, sshPrivateKey });
+  const graph = new DeferredGraph();
+  const ctx: RunContext = {
+    stack: plan.stack,
+    experimentId: run.experimentId,
+    runDir: run.runDir,
+    sshPrivateKey,
+    ssh,
+    keyFile: run.keyFile,
+    graph,
+    timeouts: DEFAULT_TIMEOUTS,
+  };
+
+  const hostsByName = new Map(plan.hosts.map((h) => [h.name, h]));
+  const netem: Record<string, NetemLink> = {};
+  for (const host of plan.hosts) {
+    const rules = plan.network.filter((r) => r.host === host.name);
+    if (rules.length > 0) netem[host.name] = new NetemLink(`${host.name}-netem`, { host, rules, allowMissingNetem: args.allowMissingNetem, run: ctx });
+  }
+
+  const servicesById = new Map(plan.services.map((s) => [s.id, s]));
+  const byRole = new Map<Role, PlannedHost[]>(ROLE_ORDER.map((r) => [r, []]));
+  for (const host of plan.hosts) byRole.get(hostRole(host, servicesById))!.push(host);
+  const common = (hosts: PlannedHost[]): HostGroupArgs => ({
+    hosts,
+    services: plan.services,
+    steps: plan.steps,
+    images: args.images,
+    netem: Object.fromEntries(Object.entries(netem).map(([h, n]) => [h, n.command])),
+    networkMode: args.networkMode,
+    run: ctx,
+  });
+
+  const cloudHosts = byRole.get("cloud")!;
+  const cloud = cloudHosts.length ? new CloudLayer("cloud", common(cloudHosts)) : undefined;
+  const gateways: Record<string, FogGateway> = {};
+  for (const host of byRole.get("fog")!) gateways[host.name] = new FogGateway(`gateway-${host.name}`, common([host]));
+  const producers: Record<string, EdgeProducerGroup> = {};
+  for (const host of byRole.get("edge")!) {
+    producers[host.name] = new EdgeProducerGroup(`producers-${host.name}`, { ...common([host]), producers: plan.producers });
+  }
+  const monitoredHosts = (plan.monitoring?.hosts ?? []).map((h) => hostsByName.get(h)!);
+  const metricsHosts = byRole.get("metrics")!;
+  const metrics =
+    metricsHosts.length || monitoredHosts.length
+      ? new MetricsCollector("metrics", { ...common(metricsHosts), monitoredHosts, monitoring: plan.monitoring })
+      : undefined;
+  const otherHosts = byRole.get("other")!;
+  const others = otherHosts.length ? new WorkflowHosts("other-hosts", common(otherHosts)) : undefined;
+
+  const workflows: HostWorkflow[] = [
+    ...Object.values(cloud?.workflows ?? {}),
+    ...Object.values(gateways).map((g) => g.workflow),
+    ...Object.values(producers).map((p) => p.workflow),
+    ...Object.values(metrics?.workflows ?? {}),
+    ...Object.values(others?.workflows ?? {}),
+  ];
+  const window = new RunWindow("run", {
+    run: ctx,
+    dependsOn: [
+      ...plan.steps.filter((s) => s.phase !== "launch").map((s) => graph.get(stepKey(s.id))),
+      ...Object.values(netem).map((n) => n.command),
+      ...monitoredHosts.filter(() => plan.monitoring).map((h) => graph.get(monitorKey(h.name))),
+      ...workflows.map((w) => w.fetch),
+    ],
+  });
+  graph.seal();
+
+  const jm = plan.services.find((s) => s.kind === "flink-jobmanager");
+  const jmHost = jm && hostsByName.get(jm.host);
+  const flinkTunnel =
+    jm && jmHost
+      ? `ssh ${jmHost.jumpHost ? `-J ${jmHost.jumpHost.user}@${jmHost.jumpHost.host}:${jmHost.jumpHost.port} ` : ""}-p ${jmHost.port} -NL ${jm.port ?? 8081}:localhost:${jm.port ?? 8081} ${jmHost.user}@${jmHost.address}  # then open http://localhost:${jm.port ?? 8081}`
+      : undefined;
+  return {
+    experimentId: run.experimentId,
+    resultsFolder: run.runDir,
+    flinkWebUi: cloud?.flinkWebUi ?? pulumi.output(undefined),
+    flinkTunnel: pulumi.output(flinkTunnel),
+    kafkaBootstrap: cloud?.kafkaBootstrap ?? pulumi.output(undefined),
+    gatewayUrls: pulumi.all(Object.values(gateways).map((g) => g.brokerUrl)),
+    components: { cloud, gateways, producers, metrics, others, netem, run, window },
+  };
+}
