@@ -1,6 +1,9 @@
 package surveillance.flink;
 
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.util.OutputTag;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -57,14 +60,17 @@ public final class PeopleCountJob {
                 .setProperty("linger.ms", "0")
                 .build();
 
-        env.fromSource(source, watermarks, "kafka:" + args.inputTopic())
+        OutputTag<FrameResult> lateTag = new OutputTag<>("late-frames", TypeInformation.of(FrameResult.class));
+        SingleOutputStreamOperator<WindowCount> windows = env
+                .fromSource(source, watermarks, "kafka:" + args.inputTopic())
                 .keyBy(r -> r.area + "/" + r.camera)
                 .window(TumblingEventTimeWindows.of(Duration.ofSeconds(args.windowSeconds())))
                 .trigger(new EventTimeOrIdleTrigger(args.idleFlushMs() + args.maxOutOfOrdernessMs()))
+                .sideOutputLateData(lateTag)
                 .aggregate(new CountAggregate(), new StampWindow())
-                .name("people-per-camera-window")
-                .sinkTo(sink)
-                .name("kafka:" + args.outputTopic());
+                .name("people-per-camera-window");
+        windows.sinkTo(sink).name("kafka:" + args.outputTopic());
+        windows.getSideOutput(lateTag).process(new CountLateRecords()).name("count-late-frames");
 
         env.execute("people-count " + args.windowSeconds() + "s windows");
     }
