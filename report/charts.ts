@@ -1,0 +1,152 @@
+import * as vega from "vega";
+import { compile, TopLevelSpec } from "vega-lite";
+import { readCsv, readDstatCsv } from "./csvTable";
+import { percentile } from "./distribution";
+import { RunFiles } from "./resultsLayout";
+import { RunSummary } from "./summarize";
+
+/** A figure of the report: a title and its picture as SVG. */
+export interface Chart {
+  title: string;
+  svg: string;
+}
+
+const WIDTH = 640;
+const HEIGHT = 240;
+
+async function render(title: string, spec: TopLevelSpec): Promise<Chart> {
+  const full = { width: WIDTH, height: HEIGHT, ...spec, title, config: { font: "sans-serif" } } as TopLevelSpec;
+  const view = new vega.View(vega.parse(compile(full).spec), { renderer: "none" });
+  return { title, svg: await view.toSVG() };
+}
+
+/** At most `max` points of an empirical CDF (every quantile step), enough to draw it faithfully. */
+function cdfPoints(values: number[], series: string, max = 400): { latencyMs: number; fraction: number; series: string }[] {
+  const s = Float64Array.from(values).sort();
+  const n = s.length;
+  const step = Math.max(1, Math.floor(n / max));
+  const out = [];
+  for (let i = 0; i < n; i += step) out.push({ latencyMs: s[i], fraction: (i + 1) / n, series });
+  if (n) out.push({ latencyMs: s[n - 1], fraction: 1, series });
+  return out;
+}
+
+/** Per-second p50 and p99 of latencies by arrival time. */
+function perSecond(rows: { t: number; v: number }[], series: string) {
+  const bySecond = new Map<number, number[]>();
+  for (const r of rows) {
+    const s = Math.floor(r.t / 1000) * 1000;
+    (bySecond.get(s) ?? bySecond.set(s, []).get(s)!).push(r.v);
+  }
+  return [...bySecond].flatMap(([second, vs]) => {
+    const sorted = vs.sort((a, b) => a - b);
+    return [
+      { time: second, latencyMs: percentile(sorted, 50), series: `${series} p50` },
+      { time: second, latencyMs: percentile(sorted, 99), series: `${series} p99` },
+    ];
+  });
+}
+
+const lat = (files: string[]) => files.flatMap((f) => readCsv(f).map((r) => ({ t: Number(r.receivedTs), v: Number(r.latencyMs) })));
+
+/** The figures of one run. */
+export async function runCharts(files: RunFiles, summary: RunSummary): Promise<Chart[]> {
+  const e2e = lat(files.outSink);
+  const f2c = lat(files.inSink);
+  const charts: Chart[] = [];
+  if (e2e.length || f2c.length) {
+    charts.push(
+      await render("Latency CDF", {
+        data: { values: [...cdfPoints(e2e.map((r) => r.v), "end-to-end"), ...cdfPoints(f2c.map((r) => r.v), "fog-to-cloud")] },
+        mark: { type: "line", interpolate: "step-after" },
+        encoding: {
+          x: { field: "latencyMs", type: "quantitative", title: "latency (ms)", scale: { type: "symlog" } },
+          y: { field: "fraction", type: "quantitative", title: "fraction of records" },
+          color: { field: "series", type: "nominal", title: null },
+        },
+      }),
+      await render("Latency over time (per second)", {
+        data: { values: [...perSecond(e2e, "end-to-end"), ...perSecond(f2c, "fog-to-cloud")] },
+        mark: "line",
+        encoding: {
+          x: { field: "time", type: "temporal", title: "time" },
+          y: { field: "latencyMs", type: "quantitative", title: "latency (ms)" },
+          color: { field: "series", type: "nominal", title: null },
+        },
+      }),
+    );
+  }
+  if (summary.producers.length) {
+    charts.push(
+      await render("Throughput per producer", {
+        data: { values: summary.producers.map((p) => ({ producer: p.id, rate: p.perSecond })) },
+        mark: "bar",
+        encoding: {
+          x: { field: "producer", type: "nominal", sort: null, axis: summary.producers.length > 40 ? { labels: false, ticks: false } : {}, title: `producer (${summary.producers.length})` },
+          y: { field: "rate", type: "quantitative", title: "frames sent per second" },
+        },
+      }),
+    );
+  }
+  const gatewaySeries = files.gateways.filter((g) => g.throughput).flatMap((g) => readCsv(g.throughput!).map((r) => ({ time: Number(r.second), received: Number(r.received), gateway: g.id })));
+  if (gatewaySeries.length) {
+    charts.push(
+      await render("Throughput per gateway", {
+        data: { values: gatewaySeries },
+        mark: "line",
+        encoding: {
+          x: { field: "time", type: "temporal", title: "time" },
+          y: { field: "received", type: "quantitative", title: "frames received per second" },
+          color: { field: "gateway", type: "nominal" },
+        },
+      }),
+    );
+  }
+  if (files.dstat.length) {
+    const samples = files.dstat.flatMap((d) =>
+      readDstatCsv(d.file).map((r, i) => {
+        const get = (suffix: string) => Object.entries(r).find(([k]) => k.endsWith(suffix))?.[1];
+        const epoch = get("/epoch");
+        return { host: d.host, t: epoch !== undefined ? epoch * 1000 : i, cpu: 100 - (get("/idl") ?? NaN), memMB: (get("/used") ?? NaN) / 1048576, recvKB: (get("/recv") ?? NaN) / 1024, sendKB: (get("/send") ?? NaN) / 1024 };
+      }),
+    );
+    const hostChart = (title: string, field: string, axis: string) =>
+      render(title, {
+        data: { values: samples },
+        mark: "line",
+        encoding: {
+          x: { field: "t", type: samples.some((s) => s.t > 1e12) ? "temporal" : "quantitative", title: "time" },
+          y: { field, type: "quantitative", title: axis },
+          color: { field: "host", type: "nominal" },
+        },
+      });
+    charts.push(await hostChart("CPU busy per host", "cpu", "CPU busy (%)"), await hostChart("Memory used per host", "memMB", "memory used (MB)"));
+    charts.push(await hostChart("Network received per host", "recvKB", "received (KB/s)"), await hostChart("Network sent per host", "sendKB", "sent (KB/s)"));
+  }
+  return charts;
+}
+
+/** Across the runs of a repeat: mean and spread of the latency percentiles. */
+export async function repeatCharts(summaries: RunSummary[]): Promise<Chart[]> {
+  const values = summaries.flatMap((s) =>
+    (["endToEnd", "fogToCloud"] as const).flatMap((k) => {
+      const d = s.latencyMs[k];
+      return d ? (["p50", "p95", "p99"] as const).map((p) => ({ run: s.run, series: k === "endToEnd" ? "end-to-end" : "fog-to-cloud", percentile: p, latencyMs: d[p] })) : [];
+    }),
+  );
+  if (!values.length) return [];
+  return [
+    await render(`Latency percentiles across ${summaries.length} runs (mean, min-max)`, {
+      data: { values },
+      facet: { column: { field: "series", type: "nominal", title: null } },
+      spec: {
+        width: 280,
+        height: HEIGHT,
+        layer: [
+          { mark: "rule", encoding: { x: { field: "percentile", type: "nominal" }, y: { aggregate: "min", field: "latencyMs", type: "quantitative", title: "latency (ms)" }, y2: { aggregate: "max", field: "latencyMs" } } },
+          { mark: { type: "point", filled: true, size: 60 }, encoding: { x: { field: "percentile", type: "nominal" }, y: { aggregate: "mean", field: "latencyMs", type: "quantitative" } } },
+        ],
+      },
+    } as never),
+  ];
+}
