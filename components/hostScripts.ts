@@ -192,13 +192,13 @@ export function fetchDestination(task: { src: string; dest: string; flat?: boole
   return path.join(base, host, task.src.replace(/^\/+/, ""));
 }
 
-/** The fetch tasks of a host's finalize steps, plus its monitoring data and workflow record. */
+/** The fetch tasks of a host's finalize steps, plus its monitoring data, network state and workflow record. */
 export function fetchItems(
   host: string,
   finalizeSteps: WorkflowStep[],
   runDir: string,
   experimentId: string,
-  monitored: boolean,
+  has: { monitoring: boolean; netem: boolean },
 ): FetchItem[] {
   const items: FetchItem[] = [];
   for (const step of finalizeSteps) {
@@ -207,7 +207,9 @@ export function fetchItems(
     }
   }
   const work = hostWorkDir(experimentId);
-  if (monitored) items.push({ src: `${work}/dstat.csv`, dest: path.join(runDir, "dstat", `${host}.csv`), origin: "monitoring" });
+  if (has.monitoring) items.push({ src: `${work}/dstat.csv`, dest: path.join(runDir, "dstat", `${host}.csv`), origin: "monitoring" });
+  // What tc applied (and whether netem was missing): the record that emulation was or was not in place.
+  if (has.netem) items.push({ src: `${work}/netem`, dest: path.join(runDir, "network", host), origin: "network emulation state" });
   items.push({ src: `${work}/workflow.log`, dest: path.join(runDir, "workflow", `${host}.log`), origin: "workflow record" });
   items.push({ src: `${work}/log`, dest: path.join(runDir, "logs", host), origin: "detached task logs" });
   return items;

@@ -66,7 +66,7 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
   };
 
   const fetchScript = pulumi.all([ctx.runDir, ctx.experimentId]).apply(([runDir, id]) => {
-    const items = fetchItems(host.name, finalizeSteps, runDir, id, host.monitored);
+    const items = fetchItems(host.name, finalizeSteps, runDir, id, { monitoring: host.monitored, netem: args.netem !== undefined });
     return [
       "set -u",
       recordLossFn(runDir, host.name),
@@ -90,6 +90,7 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
         ].join("\n"),
       ),
       `echo "${host.name}: fetched $fetched of ${items.length} items into ${runDir}"`,
+      "exit 0",
     ].join("\n");
   });
 
