@@ -1,0 +1,101 @@
+import * as fs from "fs";
+import * as path from "path";
+import { SingleBar } from "cli-progress";
+import { DeploymentBackend } from "./deploymentBackend";
+
+export interface ExperimentOptions {
+  backend: DeploymentBackend;
+  /** Extra runs: `repeat: N` makes N + 1 runs, as E2Clab's `--repeat`. */
+  repeat: number;
+  durationSeconds: number;
+  /** `results/<stack>`: gets `runs.json`, the log, and (from the program) one folder per run. */
+  resultsRoot: string;
+  /** Where progress goes (a bar on a terminal, lines otherwise). */
+  out?: NodeJS.WriteStream;
+}
+
+export interface RunOutcome {
+  run: number;
+  status: "ok" | "failed" | "interrupted";
+  resultsFolder?: string;
+  startedAt: string;
+  upSeconds?: number;
+  destroySeconds?: number;
+  errors: string[];
+}
+
+/**
+ * E2Clab's `deploy --repeat N --duration S`: N + 1 times up -> wait -> destroy. A failed run is recorded
+ * and the next one proceeds; Ctrl-C ends the wait, still destroys (so finalize runs and results are
+ * collected), then stops. Every outcome is appended to `<resultsRoot>/runs.json` as it happens.
+ */
+export async function runExperiment(o: ExperimentOptions): Promise<RunOutcome[]> {
+  fs.mkdirSync(o.resultsRoot, { recursive: true });
+  const logFile = path.join(o.resultsRoot, "experiment.log");
+  const log = (line: string) => fs.appendFileSync(logFile, `${new Date().toISOString()} ${line}\n`);
+  const out = o.out ?? process.stdout;
+  const runs = o.repeat + 1;
+  let interrupted = false;
+  let wake: (() => void) | undefined;
+  const onSigint = () => {
+    interrupted = true;
+    out.write("\ninterrupted: finalizing and collecting the current run, then stopping\n");
+    wake?.();
+  };
+  process.on("SIGINT", onSigint);
+  const outcomes: RunOutcome[] = [];
+  const runTimes: number[] = [];
+  const bar = out.isTTY ? new SingleBar({ format: "run {run}/{runs} {phase} [{bar}] {percentage}% | ETA {etaText}", hideCursor: true }, undefined) : undefined;
+  const progress = (run: number, phase: string, fraction: number) => {
+    const perRun = runTimes.length ? runTimes.reduce((a, b) => a + b, 0) / runTimes.length : o.durationSeconds * 1.5;
+    const eta = Math.max(0, Math.round((runs - run + 1 - fraction) * perRun));
+    const etaText = `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, "0")}s`;
+    const value = Math.round(((run - 1 + fraction) / runs) * 1000);
+    if (bar) bar.update(value, { run, runs, phase, etaText });
+    else out.write(`run ${run}/${runs} ${phase} ${(fraction * 100).toFixed(0)}% ETA ${etaText}\n`);
+  };
+  bar?.start(1000, 0, { run: 1, runs, phase: "starting", etaText: "?" });
+  try {
+    for (let run = 1; run <= runs && !interrupted; run++) {
+      const t0 = Date.now();
+      const outcome: RunOutcome = { run, status: "ok", startedAt: new Date(t0).toISOString(), errors: [] };
+      log(`run ${run}/${runs}: up`);
+      progress(run, "deploying", 0);
+      try {
+        const outputs = await o.backend.up({ E2C_DURATION: String(o.durationSeconds), E2C_REPEAT: String(run - 1) }, log);
+        outcome.resultsFolder = typeof outputs.resultsFolder === "string" ? outputs.resultsFolder : undefined;
+        outcome.upSeconds = (Date.now() - t0) / 1000;
+        const waitStart = Date.now();
+        while (!interrupted && Date.now() - waitStart < o.durationSeconds * 1000) {
+          progress(run, "running", 0.1 + (0.8 * (Date.now() - waitStart)) / (o.durationSeconds * 1000));
+          await new Promise<void>((r) => {
+            wake = r;
+            setTimeout(r, 1000);
+          });
+        }
+      } catch (e) {
+        outcome.status = "failed";
+        outcome.errors.push(`up: ${(e as Error).message}`);
+        log(`run ${run}: up failed: ${(e as Error).message}`);
+      }
+      if (interrupted && outcome.status === "ok") outcome.status = "interrupted";
+      progress(run, "finalizing", 0.9);
+      const d0 = Date.now();
+      const report = await o.backend.destroy(log);
+      outcome.destroySeconds = (Date.now() - d0) / 1000;
+      if (report.errors.length) {
+        outcome.errors.push(...report.errors.map((e) => `destroy: ${e}`));
+        if (outcome.status === "ok") outcome.status = "failed";
+      }
+      runTimes.push((Date.now() - t0) / 1000);
+      outcomes.push(outcome);
+      fs.writeFileSync(path.join(o.resultsRoot, "runs.json"), JSON.stringify(outcomes, null, 2) + "\n");
+      log(`run ${run}: ${outcome.status}${outcome.resultsFolder ? ` -> ${outcome.resultsFolder}` : ""}`);
+      progress(run, outcome.status, 1);
+    }
+  } finally {
+    bar?.stop();
+    process.off("SIGINT", onSigint);
+  }
+  return outcomes;
+}
