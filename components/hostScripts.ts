@@ -100,7 +100,7 @@ function taskLine(step: WorkflowStep, task: RenderedTask, n: number, syncTaskSec
 export function copyInstall(task: Extract<RenderedTask, { kind: "copy" }>, staged: string, n: number): string {
   const dest = task.dest;
   const base = path.posix.basename(task.src.replace(/\/+$/, ""));
-  const dirTarget = task.src.endsWith("/") ? dest : path.posix.join(dest, base);
+  const dirTarget = (task.src.endsWith("/") ? dest : path.posix.join(dest, base)).replace(/(.)\/+$/, "$1");
   const fileTarget = dest.endsWith("/") ? path.posix.join(dest, base) : dest;
   return [
     `if [ -d ${shq(staged)} ]; then`,
@@ -140,13 +140,21 @@ export function stopScript(experimentId: string, graceSeconds: number): string {
   return [
     hostPrelude(experimentId),
     RECORD_FN,
+    // Process groups with a member that is not a zombie (read from /proc: minimal images lack ps; a
+    // container's init may not reap, and `kill -0` counts zombies as alive).
+    "live_groups() {",
+    "  local f l",
+    "  for f in /proc/[0-9]*/stat; do",
+    '    read -r l < "$f" 2>/dev/null || continue',
+    '    l=${l##*) }; set -- $l',
+    '    [ "$1" != Z ] && echo "$3"',
+    "  done | sort -u",
+    "}",
     'pgids=(); for f in "$D"/pids/*.pid; do [ -e "$f" ] && pgids+=("$(cat "$f")"); done',
     'for g in "${pgids[@]}"; do kill -TERM -- -"$g" 2>/dev/null; done',
-    `for i in $(seq 1 ${graceSeconds}); do`,
-    '  alive=0; for g in "${pgids[@]}"; do kill -0 -- -"$g" 2>/dev/null && alive=1; done',
-    '  [ $alive = 0 ] && break; sleep 1',
-    "done",
-    'killed=0; for g in "${pgids[@]}"; do if kill -0 -- -"$g" 2>/dev/null; then kill -KILL -- -"$g"; killed=$((killed+1)); fi; done',
+    'left() { local live; live=$(live_groups); for g in "${pgids[@]}"; do grep -qx "$g" <<<"$live" && echo "$g"; done; }',
+    `for i in $(seq 1 ${graceSeconds}); do [ -z "$(left)" ] && break; sleep 1; done`,
+    'killed=0; for g in $(left); do kill -KILL -- -"$g" 2>/dev/null; killed=$((killed+1)); done',
     "sync",
     'e2c_record stop - "stopped ${#pgids[@]} process groups, $killed killed after the grace period"',
     'echo "stopped ${#pgids[@]} process groups ($killed needed SIGKILL)"',
