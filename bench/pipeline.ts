@@ -5,8 +5,11 @@
  * end-to-end p99, then the latency percentiles at half that rate. Real services on 127.0.0.1
  * (2 Mosquitto, ZooKeeper, Kafka, Flink JobManager + TaskManager), 8 cameras over 2 gateways,
  * 1 s windows. A rate is sustained when the cameras kept their schedule (>= 95 % of the target
- * rate), every frame reached the input topic within 20 s of the step's end, and the end-to-end
- * p99 did not grow during the step (last third <= 1.5 x first third + 100 ms).
+ * rate), every frame reached the input topic within 20 s of the step's end, the end-to-end p99 of
+ * the step stayed under P99_BOUND_MS, and latency did not trend upward during the step (median of
+ * the last third <= median of the first third + 250 ms). A failed step is retried once (a single
+ * GC or checkpoint pause should not decide the result); after the first rate that fails, the gap to
+ * the last good rate is bisected twice.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -20,6 +23,8 @@ import { freePort, missingPrerequisites, REPO, script, stopAllUnder } from "../t
 const CAMERAS = 8;
 const GATEWAYS = 2;
 const WINDOW_S = 1;
+// Window 1 s + out-of-orderness 0.5 s is the floor of the end-to-end latency; 2 s leaves 0.5 s of slack.
+const P99_BOUND_MS = 2000;
 
 const opts = new Command("bench:pipeline")
   .option("--rates <list>", "total frame rates to try, ascending", "80,160,320,480,640,800,1000,1200,1600,2000")
@@ -69,8 +74,8 @@ interface Step {
   achieved: number;
   drained: boolean;
   e2e: ReturnType<typeof pcts>;
-  e2eFirstThirdP99: number;
-  e2eLastThirdP99: number;
+  e2eFirstThirdP50: number;
+  e2eLastThirdP50: number;
   fogToCloud: ReturnType<typeof pcts>;
   edgeToKafka: ReturnType<typeof pcts>;
   stable: boolean;
@@ -90,17 +95,9 @@ async function runStep(rate: number, ports: number[], brokers: string): Promise<
   const codes = await Promise.all(cams.map((c) => procs.waitExit(c, (stepS + 90) * 1000)));
   const end = Date.now();
   let sent = 0;
-  let firstSend = Infinity;
-  let lastSend = 0;
   for (let i = 1; i <= CAMERAS; i++) {
     const rows = readGrowingCsv(path.join(metrics, `camera-${rate}-${i}`, "throughput.csv"));
-    for (const r of rows) {
-      sent += Number(r.sent);
-      if (Number(r.sent) > 0) {
-        firstSend = Math.min(firstSend, Number(r.second));
-        lastSend = Math.max(lastSend, Number(r.second));
-      }
-    }
+    for (const r of rows) sent += Number(r.sent);
   }
   sentSoFar += sent;
   const inSink = () => JSON.parse(fs.readFileSync(path.join(metrics, "in-sink", "summary.json"), "utf8")).received as number;
@@ -123,13 +120,11 @@ async function runStep(rate: number, ports: number[], brokers: string): Promise<
     .flat()
     .filter((r) => Number(r.sentTs) >= steadyFrom && Number(r.sentTs) <= steadyTo);
   const e2e = pcts(out.map((r) => Number(r.latencyMs)));
-  const firstP99 = pcts(e2eOf(steadyFrom, steadyFrom + third)).p99;
-  const lastP99 = pcts(e2eOf(steadyTo - third, steadyTo)).p99;
-  const stable = achieved >= 0.95 * rate && drained && e2e.n > 0 && lastP99 <= 1.5 * firstP99 + 100;
-  void firstSend;
-  void lastSend;
+  const firstP50 = pcts(e2eOf(steadyFrom, steadyFrom + third)).p50;
+  const lastP50 = pcts(e2eOf(steadyTo - third, steadyTo)).p50;
+  const stable = achieved >= 0.95 * rate && drained && e2e.n > 0 && e2e.p99 <= P99_BOUND_MS && lastP50 <= firstP50 + 250;
   return {
-    rate, achieved, drained, e2e, e2eFirstThirdP99: firstP99, e2eLastThirdP99: lastP99,
+    rate, achieved, drained, e2e, e2eFirstThirdP50: firstP50, e2eLastThirdP50: lastP50,
     fogToCloud: pcts(inRows.map((r) => Number(r.latencyMs))),
     edgeToKafka: pcts(gwRows.map((r) => Number(r.latencyMs))),
     stable,
@@ -140,7 +135,7 @@ function show(s: Step): string {
   const f = (p: ReturnType<typeof pcts>) => `p50 ${p.p50} p90 ${p.p90} p99 ${p.p99} max ${p.max} (n=${p.n})`;
   return [
     `rate ${s.rate} fps target, ${s.achieved.toFixed(1)} fps sent, drained=${s.drained}, stable=${s.stable}`,
-    `  end-to-end window latency ms: ${f(s.e2e)}; p99 first third ${s.e2eFirstThirdP99}, last third ${s.e2eLastThirdP99}`,
+    `  end-to-end window latency ms: ${f(s.e2e)}; p50 first third ${s.e2eFirstThirdP50}, last third ${s.e2eLastThirdP50}`,
     `  fog-to-cloud ms:              ${f(s.fogToCloud)}`,
     `  camera-to-Kafka-ack ms:       ${f(s.edgeToKafka)}`,
   ].join("\n");
@@ -175,15 +170,34 @@ async function main(): Promise<void> {
     await until(() => ["in-sink", "out-sink", "gateway-1", "gateway-2"].every((d) => fs.existsSync(path.join(metrics, d, "summary.json"))), 60000);
     await new Promise((r) => setTimeout(r, 5000)); // consumer groups join
 
-    const steps: Step[] = [];
-    for (const rate of rates) {
-      const s = await runStep(rate, ports, brokers);
+    const attempt = async (rate: number): Promise<Step> => {
+      let s = await runStep(rate, ports, brokers);
       console.log(show(s));
-      steps.push(s);
-      if (!s.stable) break;
+      if (!s.stable) {
+        console.log(`  (retrying ${rate} fps once)`);
+        s = await runStep(rate, ports, brokers);
+        console.log(show(s));
+      }
+      return s;
+    };
+    let best: Step | undefined;
+    let failed: number | undefined;
+    for (const rate of rates) {
+      const s = await attempt(rate);
+      if (!s.stable) {
+        failed = rate;
+        break;
+      }
+      best = s;
     }
-    const best = [...steps].reverse().find((s) => s.stable);
     if (!best) throw new Error(`no rate was sustained, not even ${rates[0]} fps`);
+    for (let i = 0; i < 2 && failed !== undefined; i++) {
+      const mid = Math.round((best.rate + failed) / 2 / CAMERAS) * CAMERAS;
+      if (mid <= best.rate || mid >= failed) break;
+      const s = await attempt(mid);
+      if (s.stable) best = s;
+      else failed = mid;
+    }
     const half = await runStep(best.rate / 2, ports, brokers);
     console.log("\n" + show(half));
     console.log(`\nRESULT highest sustained rate: ${best.rate} fps total (${best.rate / CAMERAS} fps x ${CAMERAS} cameras, 80x60 frames), ` +

@@ -35,6 +35,7 @@ declare -A tags=(
 )
 for name in zookeeper kafka flink mosquitto apps; do
   echo "build.sh: ${tags[$name]}"
-  docker build -q --build-arg BASE="$base" --build-arg NODE_VERSION="$node_major" -t "${tags[$name]}" "$build_dir/$name" >/dev/null
+  extra=(); [[ $name == apps ]] && extra=(--build-arg NODE_VERSION="$node_major")
+  docker build -q --build-arg BASE="$base" "${extra[@]}" -t "${tags[$name]}" "$build_dir/$name" >/dev/null
 done
 echo "build.sh: built ${tags[*]}"

@@ -215,6 +215,7 @@ describe("pipeline on real Mosquitto, Kafka and Flink", () => {
       actual.set(key, { people: w.people, frames: w.frames });
     }
     expect(Object.fromEntries(actual)).toEqual(Object.fromEntries(expected));
+    expect(fs.readFileSync(path.join(services, "flink/taskmanager.log"), "utf8")).not.toContain("Late frame dropped");
   });
 
   test("malformed input is logged and counted, not fatal", async () => {
