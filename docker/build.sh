@@ -7,6 +7,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 base=${1:-surveillance-base:bookworm}
 build_dir=${BUILD_DIR:-${TMPDIR:-/tmp}/surveillance-docker}
+# shellcheck source=scripts/services/lib.sh
 source "$repo/scripts/services/lib.sh"
 docker image inspect "$base" >/dev/null 2>&1 || { echo "build.sh: no base image $base; run docker/make-base.sh" >&2; exit 1; }
 

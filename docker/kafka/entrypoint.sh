@@ -28,5 +28,6 @@ if [[ "${1:-}" == topics ]]; then
   shift
   exec java -Xmx256m -cp '/opt/kafka/lib/*' org.apache.kafka.tools.TopicCommand "$@"
 fi
+# shellcheck disable=SC2086 # heap options are a word list
 exec java ${KAFKA_HEAP_OPTS:--Xms512m -Xmx1g} -Dlog4j.configuration=file:/opt/kafka/log4j.properties \
   -cp '/opt/kafka/lib/*' kafka.Kafka /opt/kafka/server.properties

@@ -2,6 +2,7 @@
 # flink-process.sh jobmanager|taskmanager|cli CONF_DIR [ARGS...]: runs one Flink process in the
 # foreground from the Maven-assembled runtime in FLINK_LIB (the role of flink-dist's bin/ scripts).
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "$0")/lib.sh"
 (($# >= 2)) || die "usage: flink-process.sh jobmanager|taskmanager|cli CONF_DIR [ARGS...]"
 role=$1 conf=$2; shift 2

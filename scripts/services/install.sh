@@ -3,6 +3,7 @@
 # Mosquitto and ZooKeeper from Debian, Kafka and Flink runtimes from Maven Central (cached under
 # $SERVICES_HOME and ~/.m2), and the Flink job jar.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "$0")/lib.sh"
 
 apt_packages=(mosquitto zookeeper openjdk-17-jdk-headless maven curl)

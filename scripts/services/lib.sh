@@ -1,3 +1,4 @@
+# shellcheck shell=bash disable=SC2034
 # Shared settings and helpers for the service scripts (sourced, not run).
 # SERVICES_HOME caches the Maven-assembled runtimes so re-runs skip the downloads.
 SERVICES_HOME="${SERVICES_HOME:-${XDG_CACHE_HOME:-$HOME/.cache}/surveillance-services}"
@@ -22,6 +23,7 @@ FLINK_JAVA_OPENS="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports
 
 die() { echo "$(basename "$0"): $*" >&2; exit 1; }
 
+# shellcheck disable=SC2015 # die when either test fails is the intent
 require_port() { [[ "$1" =~ ^[0-9]+$ ]] && (( $1 > 0 && $1 < 65536 )) || die "invalid port '$1'"; }
 
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }

@@ -2,6 +2,7 @@
 # start-flink.sh DIR RPC_PORT REST_PORT SLOTS: a Flink session cluster (one JobManager, one TaskManager)
 # on 127.0.0.1; ready once the TaskManager has registered its slots.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "$0")/lib.sh"
 (($# == 4)) || die "usage: start-flink.sh DIR RPC_PORT REST_PORT SLOTS"
 dir=$1 rpc=$2 rest=$3 slots=$4

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # start-kafka.sh DIR PORT ZOOKEEPER_PORT: one Kafka broker (ZooKeeper mode) on 127.0.0.1:PORT.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "$0")/lib.sh"
 (($# == 3)) || die "usage: start-kafka.sh DIR PORT ZOOKEEPER_PORT"
 dir=$1 port=$2 zk=$3; require_port "$port"; require_port "$zk"; require_port_free "$port"

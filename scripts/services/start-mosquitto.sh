@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # start-mosquitto.sh DIR PORT: Mosquitto on 127.0.0.1:PORT; config, log and pid in DIR.
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "$0")/lib.sh"
 (($# == 2)) || die "usage: start-mosquitto.sh DIR PORT"
 dir=$1 port=$2; require_port "$port"; require_port_free "$port"

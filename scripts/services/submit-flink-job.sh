@@ -3,6 +3,7 @@
 # `flink run -d`) and prints its job id. JOB_ARGS in the seed's order: parallelism input-bootstrap
 # input-topic output-topic output-bootstrap window-seconds [...].
 set -euo pipefail
+# shellcheck source=scripts/services/lib.sh
 source "$(dirname "$0")/lib.sh"
 (($# >= 2)) || die "usage: submit-flink-job.sh CONF_DIR JOB_ARGS..."
 conf=$1; shift
