@@ -4,6 +4,7 @@ import { PlannedHost, PlannedService, WorkflowStep } from "../planner/planTypes"
 import { RunContext } from "./context";
 import { serviceKey } from "./deferredGraph";
 import { HostWorkflow, realiseHostWorkflow } from "./hostWorkflow";
+import { NetemLink, netemFetchItems } from "./netemLink";
 import { DockerHost, ServiceImages, serviceContainer } from "./serviceContainers";
 
 /** What every layer component receives: its hosts, and the plan-wide tables it looks things up in. */
@@ -16,7 +17,7 @@ export interface HostGroupArgs {
   steps: WorkflowStep[];
   images: ServiceImages;
   /** NetemLink of each host that has network rules, by host name. */
-  netem: Record<string, pulumi.Resource>;
+  netem: Record<string, NetemLink>;
   /** Docker network mode of service containers: `host` on bare metal (default). */
   networkMode?: string;
   run: RunContext;
@@ -69,7 +70,8 @@ export function buildHostGroup(parent: pulumi.Resource, args: HostGroupArgs): Ho
       steps: args.steps.filter((s) => s.host === host.name),
       servicesById,
       stepsById,
-      netem: args.netem[host.name],
+      netem: args.netem[host.name]?.command,
+      extraFetches: args.netem[host.name] ? (runDir) => netemFetchItems(args.netem[host.name].shaping, runDir) : undefined,
       ctx: args.run,
     });
   }

@@ -206,7 +206,7 @@ export function fetchItems(
   finalizeSteps: WorkflowStep[],
   runDir: string,
   experimentId: string,
-  has: { monitoring: boolean; netem: boolean },
+  has: { monitoring: boolean; extra?: FetchItem[] },
 ): FetchItem[] {
   const items: FetchItem[] = [];
   for (const step of finalizeSteps) {
@@ -216,8 +216,7 @@ export function fetchItems(
   }
   const work = hostWorkDir(experimentId);
   if (has.monitoring) items.push({ src: `${work}/dstat.csv`, dest: path.join(runDir, "dstat", `${host}.csv`), origin: "monitoring" });
-  // What tc applied (and whether netem was missing): the record that emulation was or was not in place.
-  if (has.netem) items.push({ src: `${work}/netem`, dest: path.join(runDir, "network", host), origin: "network emulation state" });
+  items.push(...(has.extra ?? []));
   items.push({ src: `${work}/workflow.log`, dest: path.join(runDir, "workflow", `${host}.log`), origin: "workflow record" });
   items.push({ src: `${work}/log`, dest: path.join(runDir, "logs", host), origin: "detached task logs" });
   return items;

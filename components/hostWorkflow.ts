@@ -5,6 +5,7 @@ import { PlannedHost, PlannedService, WorkflowStep } from "../planner/planTypes"
 import { RunContext, commandTimeouts, localSshEnvironment } from "./context";
 import { serviceKey, stepKey } from "./deferredGraph";
 import {
+  FetchItem,
   fetchItems,
   finalizeScript,
   recordLossFn,
@@ -26,8 +27,10 @@ export interface HostWorkflowArgs {
   servicesById: Map<string, PlannedService>;
   /** Every step of the plan by id (to know the phase of the steps named in `after`). */
   stepsById: Map<string, WorkflowStep>;
-  /** The host's NetemLink, removed only after its files are fetched. */
+  /** The host's NetemLink command, removed only after its files are fetched. */
   netem?: pulumi.Resource;
+  /** What the host's fetch brings home besides the workflow's files (network validation...), by run folder. */
+  extraFetches?: (runDir: string) => FetchItem[];
   ctx: RunContext;
 }
 
@@ -66,7 +69,7 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
   };
 
   const fetchScript = pulumi.all([ctx.runDir, ctx.experimentId]).apply(([runDir, id]) => {
-    const items = fetchItems(host.name, finalizeSteps, runDir, id, { monitoring: host.monitored, netem: args.netem !== undefined });
+    const items = fetchItems(host.name, finalizeSteps, runDir, id, { monitoring: host.monitored, extra: args.extraFetches?.(runDir) });
     return [
       "set -u",
       recordLossFn(runDir, host.name),

@@ -105,11 +105,13 @@ export function localSshPrelude(target: SshTarget, files: LocalSshFiles): string
  * Bash lines that run `script` on the target over ssh within `limitSeconds`. The exit status is left in
  * `E2C_RC`; 255 is ssh's own failure (host unreachable, auth refused), 124 the time limit.
  */
-export function runRemotely(script: string, limitSeconds: number): string {
+export function runRemotely(script: string, limitSeconds: number, asRoot = false): string {
   const marker = "E2C_REMOTE_SCRIPT_END";
   if (script.split("\n").includes(marker)) throw new Error(`script contains the heredoc marker ${marker}`);
+  // `sudo -n`: fail at once rather than wait for a password nobody can type.
+  const shell = asRoot ? "sudo -n bash -s" : "bash -s";
   return [
-    `timeout ${limitSeconds} ssh "\${SSH_OPTS[@]}" "$TARGET" 'bash -s' <<'${marker}'`,
+    `timeout ${limitSeconds} ssh "\${SSH_OPTS[@]}" "$TARGET" '${shell}' <<'${marker}'`,
     script,
     marker,
     "E2C_RC=$?",

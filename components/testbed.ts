@@ -1,5 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { hostShaping } from "../netem/netemPlan";
 import { Plan, PlannedHost, PlannedService, ServiceKind } from "../planner/planTypes";
 import { CloudLayer } from "./cloudLayer";
 import { DEFAULT_TIMEOUTS, RunContext } from "./context";
@@ -93,9 +94,10 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
 
   const hostsByName = new Map(plan.hosts.map((h) => [h.name, h]));
   const netem: Record<string, NetemLink> = {};
-  for (const host of plan.hosts) {
+  for (const shaping of hostShaping(plan)) {
+    const host = hostsByName.get(shaping.host)!;
     const rules = plan.network.filter((r) => r.host === host.name);
-    if (rules.length > 0) netem[host.name] = new NetemLink(`${host.name}-netem`, { host, rules, allowMissingNetem: args.allowMissingNetem, run: ctx });
+    netem[host.name] = new NetemLink(`${host.name}-netem`, { host, rules, shaping, allowMissingNetem: args.allowMissingNetem, run: ctx });
   }
 
   const servicesById = new Map(plan.services.map((s) => [s.id, s]));
@@ -106,7 +108,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     services: plan.services,
     steps: plan.steps,
     images: args.images,
-    netem: Object.fromEntries(Object.entries(netem).map(([h, n]) => [h, n.command])),
+    netem,
     networkMode: args.networkMode,
     run: ctx,
   });

@@ -3,7 +3,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { stepScript, finalizeScript, monitorScript, stopScript } from "../../components/hostScripts";
-import { netemApplyScript, netemRemoveScript } from "../../components/netemLink";
+import { hostShaping } from "../../netem/netemPlan";
+import { tcApplyScript, tcRemoveScript } from "../../netem/tcScript";
 import { planFromFiles } from "../../planner/planFromFiles";
 import { CapturedResource, Evaluation, FAKE_KEY, FreshLoader, MOCK_EXPERIMENT_ID, PROJECT_DIR, evaluateProgram, reveal } from "./mockProgram";
 
@@ -102,11 +103,8 @@ test("every script the program sends is valid bash", () => {
   for (const s of plan.steps) {
     scripts.push([s.id, s.phase === "finalize" ? finalizeScript(s, "x", 600) : stepScript(s, "x", 600)]);
   }
-  scripts.push(["stop", stopScript("x", 30)], ["monitor", monitorScript("x", "-m -c -n")], ["netem-remove", netemRemoveScript("x")]);
-  for (const h of plan.hosts) {
-    const rules = plan.network.filter((r) => r.host === h.name);
-    if (rules.length) scripts.push([`netem ${h.name}`, netemApplyScript("x", rules, false)]);
-  }
+  scripts.push(["stop", stopScript("x", 30)], ["monitor", monitorScript("x", "-m -c -n")], ["netem-remove", tcRemoveScript("h1")]);
+  for (const shaping of hostShaping(plan)) scripts.push([`netem ${shaping.host}`, tcApplyScript(shaping, { allowMissingNetem: false })]);
   for (const r of ev.resources.filter((r) => r.type.startsWith("command:") && r.type !== "command:remote:CopyToRemote")) {
     for (const k of ["create", "update", "delete"]) if (r.raw[k] !== undefined) scripts.push([`${r.name}.${k}`, String(reveal(r.raw[k]))]);
   }
