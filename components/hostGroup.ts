@@ -18,10 +18,15 @@ export interface HostGroupArgs {
   images: ServiceImages;
   /** NetemLink of each host that has network rules, by host name. */
   netem: Record<string, NetemLink>;
-  /** Docker network mode of service containers: `host` on bare metal (default). */
-  networkMode?: string;
+  /**
+   * Docker network mode of service containers: `host` on bare metal (default); the local testbed gives a
+   * function returning `container:<emulated host>` so services live in their host's network namespace.
+   */
+  networkMode?: NetworkModeArg;
   run: RunContext;
 }
+
+export type NetworkModeArg = string | ((host: PlannedHost) => string);
 
 export interface HostGroup {
   containers: Record<string, docker.Container>;
@@ -59,7 +64,7 @@ export function buildHostGroup(parent: pulumi.Resource, args: HostGroupArgs): Ho
           servicesById,
           dockerHost,
           images: args.images,
-          networkMode: args.networkMode ?? "host",
+          networkMode: typeof args.networkMode === "function" ? args.networkMode(host) : (args.networkMode ?? "host"),
           ctx: args.run,
           dependsOn: first ? [args.run.graph.get(serviceKey(first.id))] : [],
         });

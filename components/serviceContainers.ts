@@ -144,8 +144,13 @@ export class DockerHost {
     const target: SshTarget = args.host;
     this.provider = new docker.Provider(
       `${args.host.name}-docker`,
-      { host: dockerHostUrl(target), sshOpts: dockerSshOptions(target, args.ctx.ssh) },
-      // The provider's ssh reads the key file, which the ExperimentRun writes.
+      {
+        host: dockerHostUrl(target),
+        sshOpts: dockerSshOptions(target, args.ctx.ssh),
+        // No daemon ping when the provider is configured: at the first preview the key file its ssh needs
+        // does not exist yet (ExperimentRun writes it during `up`, before any container or image).
+        disableDockerDaemonCheck: true,
+      },
       { parent, dependsOn: [args.ctx.keyFile] },
     );
   }

@@ -8,7 +8,7 @@ import { DeferredGraph, stepKey } from "./deferredGraph";
 import { EdgeProducerGroup } from "./edgeProducerGroup";
 import { ExperimentRun } from "./experimentRun";
 import { FogGateway } from "./fogGateway";
-import { HostGroupArgs } from "./hostGroup";
+import { HostGroupArgs, NetworkModeArg } from "./hostGroup";
 import { HostWorkflow } from "./hostWorkflow";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
 import { NetemLink } from "./netemLink";
@@ -25,8 +25,8 @@ export interface TestbedArgs {
   allowMissingNetem: boolean;
   /** Secret. */
   sshPrivateKey: pulumi.Input<string>;
-  /** Docker network mode of service containers (default `host`, bare metal). */
-  networkMode?: string;
+  /** Docker network mode of service containers (default `host`, bare metal); see HostGroupArgs. */
+  networkMode?: NetworkModeArg;
 }
 
 /** What a user needs next, as stack outputs. */

@@ -204,6 +204,34 @@ describe.each(STACK_FILES)("%s", (file) => {
     }
   });
 
+  test("NetemLink: one per host with rules, each applying exactly that host's rules", () => {
+    const sources = [...new Set(plan.network.map((r) => r.host))].sort();
+    const links = ofType("edge2cloud:network:NetemLink");
+    expect(links.map((l) => l.name).sort()).toEqual(sources.map((h) => `${h}-netem`).sort());
+    for (const host of sources) {
+      const link = named(`${host}-netem`, "edge2cloud:network:NetemLink");
+      const rules = plan.network.filter((r) => r.host === host);
+      const outputs = reveal(ev.registeredOutputs.get(link.urn)) as { rules: { to: string; delay?: string; rate?: string; loss?: string }[] };
+      expect(outputs.rules).toEqual(rules.map((r) => ({ to: r.destinationHost, delay: r.delay, rate: r.rate, loss: r.loss })));
+      const tc = named(`${host}-netem-tc`, T.local);
+      expect(tc.parent).toBe(link.urn);
+      const apply = scriptOf(tc);
+      for (const r of rules) {
+        const line = apply.split("\n").find((l) => l.startsWith("rule ") && l.includes(`'${r.destinationAddress}'`));
+        expect(line).toBeDefined();
+        expect(line).toContain(` ${r.rate ?? "10gbit"} `);
+        if (r.delay) expect(line).toContain(`delay ${r.delay}`);
+        if (r.loss) expect(line).toContain(`loss ${r.loss}`);
+      }
+      // shaping is gone from the host only after its files are fetched
+      expect(graph.dependsOn(named(`${host}-fetch`, T.local).urn, tc.urn)).toBe(true);
+    }
+    // the seed's rules: cloud hosts shape towards every gateway, gateways towards every producer host
+    const fog = plan.hosts.filter((h) => h.layer === "fog");
+    const edge = plan.hosts.filter((h) => h.layer === "edge");
+    for (const g of fog) expect(plan.network.filter((r) => r.host === g.name).map((r) => r.destinationHost).sort()).toEqual(edge.map((h) => h.name).sort());
+  });
+
   test("every command has time limits", () => {
     for (const r of ev.resources.filter((r) => r.type.startsWith("command:") || r.type === T.container)) {
       expect({ name: r.name, create: r.customTimeouts?.create || (r.raw.create === undefined ? "none needed" : "") }).toEqual({
