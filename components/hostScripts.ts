@@ -117,8 +117,9 @@ export function copyInstall(task: Extract<RenderedTask, { kind: "copy" }>, stage
  * The finalize tasks of one step, run at destroy. Unlike prepare/launch it goes on after a failing task
  * (finalize is about saving what can be saved) and reports the failures by its exit status.
  */
-export function finalizeScript(step: WorkflowStep, experimentId: string, syncTaskSeconds: number): string {
-  const lines = [hostPrelude(experimentId), `STEP=${shq(step.id)}`, RECORD_FN, "E2C_FAILED=0"];
+export function finalizeScript(step: WorkflowStep, experimentId: string, syncTaskSeconds: number, runDir = ""): string {
+  // Finalize's `working_dir` is rendered as ${E2C_RUN_DIR}: a shell task that names it sees the run folder.
+  const lines = [hostPrelude(experimentId), `STEP=${shq(step.id)}`, `export ${RUN_DIR_VAR}=${shq(runDir)}`, RECORD_FN, "E2C_FAILED=0"];
   step.tasks.forEach((task, n) => {
     if (task.kind === "debug") lines.push(`echo ${shq(task.msg)}; e2c_record "$STEP" ${n} ${shq("debug: " + task.msg)}`);
     if (task.kind === "shell") {

@@ -122,7 +122,7 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
         "set -u",
         recordLossFn(runDir, host.name),
         localSshPrelude(target, ctx.ssh),
-        runRemotely(finalizeScript(step, id, t.syncTaskSeconds), t.syncTaskSeconds * 2),
+        runRemotely(finalizeScript(step, id, t.syncTaskSeconds, runDir), t.syncTaskSeconds * 2),
         `if [ $E2C_RC -ne 0 ]; then e2c_lost ${shq(`finalize ${step.id}`)} "$(e2c_reason $E2C_RC)"; fi`,
         "exit 0",
       ].join("\n"),
@@ -137,7 +137,14 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
       { delete: script, interpreter: ["/bin/bash", "-c"], environment: env },
       {
         parent,
-        dependsOn: [fetch, ctx.keyFile, ...finalizeAfter],
+        // The containers the step names are deleted only after it ran (Kafka must outlive the sinks'
+        // finalize, Mosquitto the producers'), which also keeps them up until every host's stop.
+        dependsOn: [
+          fetch,
+          ctx.keyFile,
+          ...finalizeAfter,
+          ...containerServices(step, host, args.servicesById).map((id) => ctx.graph.get(serviceKey(id))),
+        ],
         customTimeouts: commandTimeouts(t.destroy),
         additionalSecretOutputs: ["environment"],
       },

@@ -191,6 +191,15 @@ describe.each(STACK_FILES)("%s", (file) => {
       const netem = ev.resources.find((r) => r.name === `${host.name}-netem-tc`);
       if (netem) expect(graph.dependsOn(fetch.urn, netem.urn)).toBe(true);
     }
+    // containers outlive the finalize of every step that names them, hence every host's stop
+    for (const f of plan.steps.filter((s) => s.phase === "finalize")) {
+      for (const id of f.needsServices) {
+        const c = ofType(T.container).find((r) => JSON.stringify(r.raw.labels).includes(`"${id}"`))!;
+        expect(graph.dependsOn(named(f.id).urn, c.urn)).toBe(true);
+      }
+    }
+    const leader = ofType(T.container).find((r) => r.raw.name === "leader")!;
+    for (const h of plan.hosts) expect(graph.dependsOn(named(`${h.name}-stop`, T.local).urn, leader.urn)).toBe(true);
     // across plays, dependents finalize first: producers, then gateways, then Kafka
     const kafkaFinal = plan.steps.find((s) => s.phase === "finalize" && s.playHosts.startsWith("cloud.kafka"))!;
     for (const s of plan.steps.filter((s) => s.phase === "finalize" && s.playHosts.startsWith("edge.producer"))) {
