@@ -14,6 +14,9 @@ export const STACK_DEFAULTS = {
   duration: 240,
   sshUser: "root",
   sshPort: 22,
+  dataDir: "/opt/e2c",
+  containerNetwork: "host",
+  containerPrefix: "",
 } as const;
 
 /** Stack files are `Pulumi.<stack>.yaml` beside `Pulumi.yaml`. */
@@ -117,6 +120,11 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     jumpHost,
     currentRepeat: get<number>("repeat") ?? 0,
     durationSeconds: get<number>("duration") ?? STACK_DEFAULTS.duration,
+    hostLayout: {
+      dataDir: get<string>("dataDir") ?? STACK_DEFAULTS.dataDir,
+      containerNetwork: get<string>("containerNetwork") ?? STACK_DEFAULTS.containerNetwork,
+      containerPrefix: get<string>("containerPrefix") ?? STACK_DEFAULTS.containerPrefix,
+    },
     images: get<Record<string, string>>("images") ?? {},
     allowMissingNetem: get<boolean>("allowMissingNetem") ?? false,
     secretKeys: Object.entries(config)

@@ -36,6 +36,13 @@ export interface StackSettings {
   jumpHost?: JumpHostDecl;
   /** `current_repeat` of the templates: which run of a repeated experiment this is. */
   currentRepeat: number;
+  /**
+   * How applications sit on a host, with `{host}` standing for the host's name: the folder the workflow
+   * keeps data in (`{{ data_dir }}`), the network mode of the containers it starts
+   * (`{{ container_network }}`), and a prefix of service container names (one Docker engine can serve
+   * several emulated hosts, so names must differ between them).
+   */
+  hostLayout: { dataDir: string; containerNetwork: string; containerPrefix: string };
   /** Seconds between the end of launch and finalize. */
   durationSeconds: number;
   /** Container images of the services, by role (zookeeper, kafka, flink, mosquitto, ...). */

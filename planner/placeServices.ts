@@ -26,7 +26,13 @@ export interface Placement {
  * (`service: fog.mosquitto`) or a layer (`layer: fog`) is used only there, and is preferred there over
  * free hosts. Every instance gets hosts of its own: E2Clab never puts two instances on one machine.
  */
-export function placeServices(layers: LayerDecl[], hosts: HostDecl[], diags: Diagnostics, stackFile: string): Placement | undefined {
+export function placeServices(
+  layers: LayerDecl[],
+  hosts: HostDecl[],
+  diags: Diagnostics,
+  stackFile: string,
+  containerPrefix = "",
+): Placement | undefined {
   const layerNames = new Set(layers.map((l) => l.name.toLowerCase()));
   const serviceNames = new Set(layers.flatMap((l) => l.services.map((s) => `${l.name}.${s.name}`.toLowerCase())));
   for (const h of hosts) {
@@ -73,7 +79,7 @@ export function placeServices(layers: LayerDecl[], hosts: HostDecl[], diags: Dia
   }
 
   const layerIndex = new Map(layers.map((l, i) => [l.name, i + 1]));
-  const services = instances.flatMap((inst) => expandInstance(inst, layerIndex.get(inst.layer)!));
+  const services = instances.flatMap((inst) => expandInstance(inst, layerIndex.get(inst.layer)!, containerPrefix));
   return { instances, services, layerOf, idleHosts: hosts.filter((h) => !used.has(h.name)) };
 }
 
@@ -93,7 +99,7 @@ function tooFewHosts(layers: LayerDecl[], hosts: HostDecl[]) {
 }
 
 /** Turns an instance into its per-host roles with E2Clab ids and template variables. */
-function expandInstance(inst: InstancePlacement, layerId: number): PlannedService[] {
+function expandInstance(inst: InstancePlacement, layerId: number, containerPrefix: string): PlannedService[] {
   const serviceName = inst.service.name.toLowerCase();
   const out: PlannedService[] = [];
   for (const spec of subServicesOf(serviceName)) {
@@ -102,6 +108,7 @@ function expandInstance(inst: InstancePlacement, layerId: number): PlannedServic
       const machine = k + 1;
       const id = [inst.layer, serviceName, inst.instance, ...(spec.name ? [spec.name] : []), machine].join(".").toLowerCase();
       const url = spec.port ? `${host.address}:${spec.port}` : host.address;
+      const container = spec.container && hostTemplate(containerPrefix, host.name) + spec.container;
       const vars: Record<string, unknown> = {
         _id: id,
         layer_id: layerId,
@@ -114,7 +121,7 @@ function expandInstance(inst: InstancePlacement, layerId: number): PlannedServic
         hostname: host.name,
         ...(host.address6 ? { __address6__: host.address6, url6: spec.port ? `[${host.address6}]:${spec.port}` : host.address6 } : {}),
         ...(spec.port ? { port: spec.port } : {}),
-        ...(spec.container ? { self_container: spec.container, container: spec.container } : {}),
+        ...(container ? { self_container: container, container } : {}),
         ...(Object.keys(inst.service.env).length ? { env: inst.service.env } : {}),
       };
       out.push({
@@ -129,7 +136,7 @@ function expandInstance(inst: InstancePlacement, layerId: number): PlannedServic
         address: host.address,
         port: spec.port,
         url,
-        container: spec.container,
+        container,
         roles: inst.service.roles,
         env: inst.service.env,
         metadata: inst.service.metadata,
@@ -138,4 +145,9 @@ function expandInstance(inst: InstancePlacement, layerId: number): PlannedServic
     });
   }
   return out;
+}
+
+/** Stack settings that differ per host are written with `{host}` for the host's name. */
+export function hostTemplate(template: string, host: string): string {
+  return template.split("{host}").join(host);
 }

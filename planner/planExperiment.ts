@@ -11,7 +11,7 @@ import { workflowSteps } from "./workflowSteps";
  * only returned when there are none, so nothing half-checked ever reaches deployment.
  */
 export function planExperiment(scenario: Scenario, stack: StackSettings, diags: Diagnostics): Plan | undefined {
-  const placement = placeServices(scenario.layers, stack.hosts, diags, stack.file);
+  const placement = placeServices(scenario.layers, stack.hosts, diags, stack.file, stack.hostLayout.containerPrefix);
   if (!placement) return undefined;
   const { services } = placement;
   const network = networkRules(scenario.networks, services, diags);

@@ -19,6 +19,19 @@ export class TemplateRenderer {
   private readonly hb = Handlebars.create();
   private readonly cache = new Map<string, Handlebars.TemplateDelegate>();
 
+  constructor() {
+    // Jinja would write `{{ (service_id - 1) * 40 + item }}`; Handlebars has no operators, so the arithmetic
+    // a workflow needs to number things globally is offered as helpers: `{{ add (mul (sub service_id 1) 40) item }}`.
+    const num = (v: unknown, name: string) => {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new TemplateError(`${name}: ${JSON.stringify(v)} is not a number`, "numbers");
+      return n;
+    };
+    this.hb.registerHelper("add", (a: unknown, b: unknown) => num(a, "add") + num(b, "add"));
+    this.hb.registerHelper("sub", (a: unknown, b: unknown) => num(a, "sub") - num(b, "sub"));
+    this.hb.registerHelper("mul", (a: unknown, b: unknown) => num(a, "mul") * num(b, "mul"));
+  }
+
   render(template: string, vars: Record<string, unknown>): string {
     if (!template.includes("{{")) return template;
     let fn = this.cache.get(template);
@@ -29,7 +42,7 @@ export class TemplateRenderer {
     try {
       return fn(vars);
     } catch (e) {
-      throw toTemplateError(e as Error, template, vars);
+      throw e instanceof TemplateError ? e : toTemplateError(e as Error, template, vars);
     }
   }
 
@@ -100,7 +113,11 @@ function firstUndefinedPath(template: string, vars: Record<string, unknown>): st
       }
       return;
     }
-    for (const v of Object.values(node)) {
+    const call = node as { type?: string; params?: unknown[]; path?: unknown };
+    const isCall = (call.type === "MustacheStatement" || call.type === "SubExpression" || call.type === "BlockStatement") && (call.params?.length ?? 0) > 0;
+    for (const [k, v] of Object.entries(node)) {
+      if (isCall && k === "path") continue; // a helper's name, not a variable
+
       if (Array.isArray(v)) v.forEach(visit);
       else if (v && typeof v === "object") visit(v);
     }

@@ -3,6 +3,7 @@ import { PHASES, Phase, PlayDecl, Scenario, TaskDecl } from "../model/scenarioTy
 import { StackSettings } from "../model/stackTypes";
 import { bindDependsOn, HostBinding, PlayHost, playHosts } from "./bindDependsOn";
 import { PlannedService, ProducerAssignment, RenderedTask, RUN_DIR_VAR, WorkflowStep } from "./planTypes";
+import { hostTemplate } from "./placeServices";
 import { Selector } from "./selector";
 import { TemplateError, TemplateRenderer } from "./templateRenderer";
 
@@ -44,6 +45,7 @@ export function workflowSteps(
     scenario_dir: scenario.dir,
     artifacts_dir: stack.artifactsDir,
     current_repeat: stack.currentRepeat,
+    duration: stack.durationSeconds,
     app_conf: scenario.appConf,
     ...Object.fromEntries(Object.entries(scenario.appConf).map(([k, v]) => [`env_${k}`, v])),
   };
@@ -61,6 +63,8 @@ export function workflowSteps(
         const vars: Record<string, unknown> = {
           ...h.service.vars,
           ...common,
+          data_dir: hostTemplate(stack.hostLayout.dataDir, h.host),
+          container_network: hostTemplate(stack.hostLayout.containerNetwork, h.host),
           // During finalize, working_dir is the run's results folder, known only when the run starts.
           working_dir: phase === "finalize" ? "${" + RUN_DIR_VAR + "}" : stack.artifactsDir,
           ...bindings[i].vars,

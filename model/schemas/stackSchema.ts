@@ -68,6 +68,9 @@ export const stackSchema = {
           expected: "a mapping of service role to container image",
         },
         [`${CONFIG_NAMESPACE}:sshPrivateKey`]: secret,
+        [`${CONFIG_NAMESPACE}:dataDir`]: { type: "string", pattern: "^/", expected: "an absolute folder on the hosts ({host} = the host's name)" },
+        [`${CONFIG_NAMESPACE}:containerNetwork`]: { type: "string", minLength: 1, expected: "a Docker network mode such as host or container:{host}" },
+        [`${CONFIG_NAMESPACE}:containerPrefix`]: { type: "string", pattern: "^[A-Za-z0-9{}_.-]*$", expected: "a container name prefix such as {host}-" },
         [`${CONFIG_NAMESPACE}:sshUser`]: { type: "string", minLength: 1, expected: "the default SSH user" },
       },
       // Other projects' or providers' keys (`docker:host`, `command:...`) are Pulumi's business, not ours.

@@ -2,7 +2,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 
-export const SEED_SCENARIO = path.join(__dirname, "..", "..", "configs", "cctv");
+/** The seed exactly as E2Clab publishes it (configs/cctv is its runnable port to this project's applications). */
+export const SEED_SCENARIO = path.join(__dirname, "fixtures", "seed");
 export const SEED_STACK = path.join(__dirname, "fixtures", "Pulumi.seed.yaml");
 
 export interface HostSpec {

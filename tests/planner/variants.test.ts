@@ -126,6 +126,24 @@ describe("variants behave as E2Clab would", () => {
     expect(reverse.every((r) => ["node-3", "node-4", "node-5", "node-6"].includes(r.host) && ["node-1", "node-2"].includes(r.destinationHost) && r.delayMs === 5)).toBe(true);
   });
 
+  it("host layout settings give per-host data_dir, container_network and container names; helpers do arithmetic", () => {
+    const dir = scenarioVariant({
+      "workflow.yaml": replace(
+        "/opt/dataset/data-{{ item }} 10 {{ item }}",
+        "/opt/dataset/data-{{ item }} {{ data_dir }} {{ container_network }} cam={{ add (mul (sub service_id 1) 40) item }} d={{ duration }}",
+      ),
+    });
+    const layout = "  edge2cloud:dataDir: /var/tmp/e2c/{host}\n  edge2cloud:containerNetwork: container:{host}\n  edge2cloud:containerPrefix: '{host}-'\n  edge2cloud:duration: 60\n";
+    const p = planFromFiles({ stackFile: stackFile(hosts(15), layout, dir) });
+    expect(shellsOf(p, "p4.launch.node-8")[2]).toContain("/opt/dataset/data-3 /var/tmp/e2c/node-8 container:node-8 cam=43 d=60");
+    expect(p.services.find((s) => s.kind === "kafka-broker")!.container).toBe("node-2-leader");
+    expect(shellsOf(p, "p2.launch.node-1")[1]).toContain("sudo docker exec node-1-job_manager flink run");
+    // Without the settings: the seed's names, bare-metal defaults.
+    const seed = plan({ "workflow.yaml": replace("/opt/dataset/data-{{ item }} 10 {{ item }}", "{{ data_dir }} {{ container_network }}") }, 15);
+    expect(shellsOf(seed, "p4.launch.node-7")[0]).toContain("/opt/e2c host");
+    expect(seed.services.find((s) => s.kind === "kafka-broker")!.container).toBe("leader");
+  });
+
   it("workflow_env.yaml values reach tasks as app_conf and env_<var>", () => {
     const p = plan(
       {
