@@ -13,7 +13,7 @@ import { HostWorkflow } from "./hostWorkflow";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
 import { NetemLink } from "./netemLink";
 import { RunWindow } from "./runWindow";
-import { ServiceImages } from "./serviceContainers";
+import { ServiceImages, containerSpec } from "./serviceContainers";
 import { LocalSshFiles } from "./ssh";
 import { WorkflowHosts } from "./workflowHosts";
 
@@ -76,6 +76,14 @@ export function hostRole(host: PlannedHost, servicesById: Map<string, PlannedSer
  */
 export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   const { plan } = args;
+  // Checked before anything is declared, so a missing image never leaves half a testbed in the graph.
+  const servicesWithContainers = plan.services.filter((s) => s.container);
+  const missing = [...new Set(servicesWithContainers.map((s) => containerSpec(s, new Map(plan.services.map((x) => [x.id, x]))).imageRole))].filter(
+    (role) => !args.images[role],
+  );
+  if (missing.length) {
+    throw new Error(`the stack gives no image for ${missing.join(", ")} (set edge2cloud:images.<role> in Pulumi.${plan.stack}.yaml)`);
+  }
   const sshDir = path.join(args.resultsDir, ".ssh", plan.stack);
   const ssh: LocalSshFiles = { keyFile: path.join(sshDir, "id"), knownHostsFile: path.join(sshDir, "known_hosts") };
   const sshPrivateKey = pulumi.secret(args.sshPrivateKey);

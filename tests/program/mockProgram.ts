@@ -77,6 +77,19 @@ function mockState(type: string, inputs: Record<string, unknown>): Record<string
 }
 
 export async function evaluateProgram(stack: string, load: FreshLoader, stackFile?: string): Promise<Evaluation> {
+  const { resources, registeredOutputs } = await installMocks(stack, stackFile);
+  const t0 = process.hrtime.bigint();
+  const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => load(INDEX) as Record<string, unknown>)) ?? {};
+  await settings.waitForRPCs();
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { stack, resources, byUrn: new Map(resources.map((r) => [r.urn, r])), registeredOutputs, stackOutputs, seconds };
+}
+
+/** Mocks in place for `stack` (config, mock engine, capture of registrations); index.ts not loaded yet. */
+export async function installMocks(
+  stack: string,
+  stackFile?: string,
+): Promise<{ resources: CapturedResource[]; registeredOutputs: Map<string, unknown> }> {
   if (stackFile) process.env.E2C_STACK_FILE = stackFile;
   else delete process.env.E2C_STACK_FILE;
   pulumi.runtime.setAllConfig({ "edge2cloud:sshPrivateKey": FAKE_KEY }, ["edge2cloud:sshPrivateKey"]);
@@ -115,12 +128,7 @@ export async function evaluateProgram(stack: string, load: FreshLoader, stackFil
     registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript());
     return registerOutputs(req, cb);
   };
-
-  const t0 = process.hrtime.bigint();
-  const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => load(INDEX) as Record<string, unknown>)) ?? {};
-  await settings.waitForRPCs();
-  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { stack, resources, byUrn: new Map(resources.map((r) => [r.urn, r])), registeredOutputs, stackOutputs, seconds };
+  return { resources, registeredOutputs };
 }
 
 /** Strings found outside secret wrappers, with their path. */
