@@ -5,7 +5,7 @@ import { RunContext } from "./context";
 import { serviceKey } from "./deferredGraph";
 import { HostWorkflow, realiseHostWorkflow } from "./hostWorkflow";
 import { NetemLink, netemFetchItems } from "./netemLink";
-import { DockerHost, ServiceImages, serviceContainer } from "./serviceContainers";
+import { DockerConnection, DockerHost, ServiceImages, serviceContainer } from "./serviceContainers";
 
 /** What every layer component receives: its hosts, and the plan-wide tables it looks things up in. */
 export interface HostGroupArgs {
@@ -23,6 +23,8 @@ export interface HostGroupArgs {
    * function returning `container:<emulated host>` so services live in their host's network namespace.
    */
   networkMode?: NetworkModeArg;
+  /** The Docker daemon of a host's containers (default: the host's own, over SSH); see DockerHostArgs. */
+  dockerConnection?: (host: PlannedHost) => DockerConnection;
   run: RunContext;
 }
 
@@ -51,7 +53,7 @@ export function buildHostGroup(parent: pulumi.Resource, args: HostGroupArgs): Ho
   for (const host of args.hosts) {
     const own = host.services.map((id) => servicesById.get(id)!).filter((s) => s.container !== undefined);
     if (own.length > 0) {
-      const dockerHost = new DockerHost(parent, { host, ctx: args.run });
+      const dockerHost = new DockerHost(parent, { host, ctx: args.run, connection: args.dockerConnection?.(host) });
       for (const svc of own) {
         const firstSub = STARTS_AFTER[svc.kind];
         const first = firstSub

@@ -127,7 +127,14 @@ function sibling(svc: PlannedService, subService: string, servicesById: Map<stri
 export interface DockerHostArgs {
   host: PlannedHost;
   ctx: RunContext;
+  /**
+   * How to reach the daemon that runs this host's containers. Default: the host's own daemon over SSH.
+   * The local testbed gives the local daemon (`{}`), its containers joining the emulated host's namespace.
+   */
+  connection?: DockerConnection;
 }
+
+export type DockerConnection = Pick<docker.ProviderArgs, "host" | "sshOpts">;
 
 /**
  * The Docker daemon of one host, reached over SSH by the provider (`docker system dial-stdio`), plus the
@@ -145,8 +152,7 @@ export class DockerHost {
     this.provider = new docker.Provider(
       `${args.host.name}-docker`,
       {
-        host: dockerHostUrl(target),
-        sshOpts: dockerSshOptions(target, args.ctx.ssh),
+        ...(args.connection ?? { host: dockerHostUrl(target), sshOpts: dockerSshOptions(target, args.ctx.ssh) }),
         // No daemon ping when the provider is configured: at the first preview the key file its ssh needs
         // does not exist yet (ExperimentRun writes it during `up`, before any container or image).
         disableDockerDaemonCheck: true,

@@ -13,7 +13,7 @@ import { HostWorkflow } from "./hostWorkflow";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
 import { NetemLink } from "./netemLink";
 import { RunWindow } from "./runWindow";
-import { ServiceImages, containerSpec } from "./serviceContainers";
+import { DockerConnection, ServiceImages, containerSpec } from "./serviceContainers";
 import { LocalSshFiles } from "./ssh";
 import { WorkflowHosts } from "./workflowHosts";
 
@@ -27,6 +27,8 @@ export interface TestbedArgs {
   sshPrivateKey: pulumi.Input<string>;
   /** Docker network mode of service containers (default `host`, bare metal); see HostGroupArgs. */
   networkMode?: NetworkModeArg;
+  /** Docker daemon per host (default: the host's own over SSH); see HostGroupArgs. */
+  dockerConnection?: (host: PlannedHost) => DockerConnection;
 }
 
 /** What a user needs next, as stack outputs. */
@@ -118,6 +120,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     images: args.images,
     netem,
     networkMode: args.networkMode,
+    dockerConnection: args.dockerConnection,
     run: ctx,
   });
 
