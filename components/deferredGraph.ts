@@ -16,13 +16,6 @@ export class DeferredGraph {
     return this.slot(key).promise;
   }
 
-  /** Every resource registered under a key starting with `prefix`, once the graph is sealed. */
-  all(prefix: string): Promise<pulumi.Resource[]> {
-    return this.sealedPromise.then(() =>
-      [...this.slots.entries()].filter(([k, s]) => k.startsWith(prefix) && s.resource).map(([, s]) => s.resource!),
-    );
-  }
-
   set(key: string, resource: pulumi.Resource): void {
     if (this.sealed) throw new Error(`DeferredGraph: ${key} registered after seal`);
     const s = this.slot(key);
@@ -31,24 +24,11 @@ export class DeferredGraph {
     s.resolve(resource);
   }
 
-  has(key: string): boolean {
-    return this.slots.get(key)?.resource !== undefined;
-  }
-
-  /** Keys registered so far (tests and diagnostics). */
-  keys(): string[] {
-    return [...this.slots.entries()].filter(([, s]) => s.resource).map(([k]) => k);
-  }
-
   seal(): void {
     this.sealed = true;
     const missing = [...this.slots.entries()].filter(([, s]) => !s.resource).map(([k]) => k);
     for (const k of missing) this.slots.get(k)!.reject(new Error(`nothing in the program provides ${k}`));
-    this.resolveSealed();
   }
-
-  private resolveSealed!: () => void;
-  private readonly sealedPromise = new Promise<void>((r) => (this.resolveSealed = r));
 
   private slot(key: string): Slot {
     let s = this.slots.get(key);

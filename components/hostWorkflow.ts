@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { PlannedHost, PlannedService, WorkflowStep } from "../planner/planTypes";
@@ -87,7 +88,7 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
       "fetched=0",
       ...items.map((i) =>
         [
-          `mkdir -p ${shq(pulumiDirname(i.dest))}`,
+          `mkdir -p ${shq(path.dirname(i.dest))}`,
           `if timeout 600 scp -q -r "\${SCP_OPTS[@]}" -o ControlPath="$CTL" "$TARGET":${shq(i.src)} ${shq(i.dest)}; then fetched=$((fetched+1));`,
           `else e2c_lost ${shq(`${i.src} (${i.origin})`)} "not fetched (missing on the host or copy failed)"; fi`,
         ].join("\n"),
@@ -243,9 +244,4 @@ function isFolderSource(src: string): boolean {
   } catch {
     return false;
   }
-}
-
-function pulumiDirname(p: string): string {
-  const i = p.replace(/\/+$/, "").lastIndexOf("/");
-  return i <= 0 ? "/" : p.slice(0, i);
 }
