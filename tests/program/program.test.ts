@@ -158,6 +158,11 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(leader.raw.wait).toBe(true);
     expect((leader.raw.healthcheck as { tests: string[] }).tests.join(" ")).toContain("kafka-broker-api-versions");
     expect(leader.dependencies).toContain(zk.urn);
+    // the scenario's Kafka env goes to the broker, which advertises the address clients use
+    const envs = reveal(leader.raw.envs) as string[];
+    for (const [k, v] of Object.entries(kafka.env)) expect(envs).toContain(`${k}=${v}`);
+    expect(envs).toContain(`KAFKA_ADVERTISED_LISTENERS=PLAINTEXT://${kafka.url}`);
+    expect(envs).toContain(`KAFKA_ZOOKEEPER_CONNECT=${plan.services.find((s) => s.kind === "kafka-zookeeper")!.url}`);
     expect(zk.raw.wait).toBe(true);
   });
 
@@ -172,6 +177,14 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect((tm.raw.healthcheck as { tests: string[] }).tests.join(" ")).toContain(`/dev/tcp/${jm.address}/8081`);
     expect((tm.raw.healthcheck as { tests: string[] }).tests.join(" ")).toContain("/taskmanagers");
     expect(tm.dependencies).toContain(container("job_manager", jm.host).urn);
+    // FLINK_PROPERTIES from the scenario's env, one `key: value` per line, plus where the JobManager is
+    for (const c of [tm, container("job_manager", jm.host)]) {
+      const props = (reveal(c.raw.envs) as string[]).find((e) => e.startsWith("FLINK_PROPERTIES="))!.slice("FLINK_PROPERTIES=".length).split("\n");
+      expect(props).toContain(`jobmanager.rpc.address: ${jm.address}`);
+      const given = (jm.env.FLINK_PROPERTIES ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
+      expect(props).toEqual(expect.arrayContaining(given));
+      if (SEED_SCALE.includes(stack)) expect(props).toEqual(expect.arrayContaining(["taskmanager.numberOfTaskSlots: 32", "parallelism.default: 16"]));
+    }
     // and after every prepare step of the testbed (the planner's order), through the run window
     for (const s of plan.steps.filter((s) => s.phase === "prepare")) expect(graph.dependsOn(submit[0].urn, named(s.id).urn)).toBe(true);
   });
