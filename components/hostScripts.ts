@@ -164,6 +164,8 @@ export function stopScript(experimentId: string, graceSeconds: number): string {
 
 /** Starts the monitoring agent (dstat) detached, once; installs dstat where it is missing, as E2Clab does. */
 export function monitorScript(experimentId: string, options: string): string {
+  // The options are dstat's own words (`-m -c -n`), passed unquoted so they stay separate arguments.
+  if (!/^[\w\s=,.:/+-]*$/.test(options)) throw new Error(`monitoring options ${JSON.stringify(options)}: only dstat flags are accepted`);
   return [
     hostPrelude(experimentId),
     RECORD_FN,

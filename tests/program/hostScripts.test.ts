@@ -2,7 +2,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { copyInstall, finalizeScript, stagedCopyPath, stepScript, stopScript } from "../../components/hostScripts";
+import { copyInstall, finalizeScript, monitorScript, stagedCopyPath, stepScript, stopScript } from "../../components/hostScripts";
 import { hostWorkDir } from "../../components/shell";
 import { RenderedTask, WorkflowStep } from "../../planner/planTypes";
 
@@ -184,4 +184,9 @@ test("copies follow Ansible: `src/` copies the content, `src` the folder itself,
   expect(bash(stepScript(s, id, 60)).status).toBe(0);
   expect(copyInstall({ kind: "copy", src: "/a/libs/", dest: "/opt/lib/" }, "/s", 0)).toContain("cp -a '/s/.' '/opt/lib/'");
   fs.rmSync(root, { recursive: true, force: true });
+});
+
+test("monitoring options are dstat flags, never shell", () => {
+  expect(monitorScript("x", "-m -c -n --net-packets")).toContain("dstat -m -c -n --net-packets --output");
+  expect(() => monitorScript("x", "-m; rm -rf /")).toThrow("only dstat flags");
 });
