@@ -27,8 +27,8 @@ const WINDOW_S = 1;
 const P99_BOUND_MS = 2000;
 
 const opts = new Command("bench:pipeline")
-  .option("--rates <list>", "total frame rates to try, ascending", "80,160,320,480,640,800,1000,1200,1600,2000")
-  .option("--step-seconds <n>", "seconds per rate", "20")
+  .option("--rates <list>", "total frame rates to try, ascending", "200,500,1000,1500,2000,2500,3000,3500,4000,5000")
+  .option("--step-seconds <n>", "seconds per rate", "30")
   .parse(process.argv)
   .opts<{ rates: string; stepSeconds: string }>();
 const rates = opts.rates.split(",").map(Number);
@@ -191,6 +191,7 @@ async function main(): Promise<void> {
       best = s;
     }
     if (!best) throw new Error(`no rate was sustained, not even ${rates[0]} fps`);
+    if (failed === undefined) console.log(`\nevery rate up to ${best.rate} fps was sustained: the limit is above the ladder (--rates)`);
     for (let i = 0; i < 2 && failed !== undefined; i++) {
       const mid = Math.round((best.rate + failed) / 2 / CAMERAS) * CAMERAS;
       if (mid <= best.rate || mid >= failed) break;
