@@ -6,6 +6,7 @@ import { CONFIG_NAMESPACE } from "./model/schemas/stackSchema";
 import { loadScenario } from "./model/loadScenario";
 import { loadStackFile, stackFileName } from "./model/loadStack";
 import { planExperiment } from "./planner/planExperiment";
+import { hostTemplate } from "./planner/placeServices";
 
 // The stack's configuration is read once, here, from `Pulumi.<stack>.yaml` through the project's own
 // loader (errors carry file:line:col), plus the SSH key, which only Pulumi can decrypt. Components get
@@ -23,6 +24,8 @@ const testbed = deployTestbed({
   resultsDir: settings!.resultsDir,
   images: settings!.images,
   allowMissingNetem: settings!.allowMissingNetem,
+  // `host` on bare metal; the local testbed's `container:{host}` puts services in their host's namespace.
+  networkMode: (host) => hostTemplate(settings!.hostLayout.containerNetwork, host.name),
   sshPrivateKey: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("sshPrivateKey"),
 });
 

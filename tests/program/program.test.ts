@@ -2,7 +2,9 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { shq } from "../../components/shell";
-import { stackNameOf } from "../../model/loadStack";
+import { Diagnostics } from "../../model/diagnostic";
+import { loadStackFile, stackNameOf } from "../../model/loadStack";
+import { hostTemplate } from "../../planner/placeServices";
 import { planFromFiles } from "../../planner/planFromFiles";
 import { Plan } from "../../planner/planTypes";
 import {
@@ -71,8 +73,13 @@ describe.each(STACK_FILES)("%s", (file) => {
     if (found.length !== 1) throw new Error(`expected one resource named ${name}${type ? ` of ${type}` : ""}, found ${found.length}`);
     return found[0];
   };
-  const container = (name: string, host: string) =>
-    ofType(T.container).find((c) => c.raw.name === name && (reveal(c.raw.labels) as { value: string }[]).some((l) => plan.services.some((s) => s.id === l.value && s.host === host)))!;
+  /** The container of the (first) service of `kind`, found by its service label; its name is checked apart. */
+  const container = (kind: string) => {
+    const svc = plan.services.find((s) => s.kind === kind)!;
+    const c = ofType(T.container).find((r) => JSON.stringify(r.raw.labels).includes(`"${svc.id}"`))!;
+    expect(c.raw.name).toBe(svc.container);
+    return c;
+  };
 
   beforeAll(async () => {
     ev = await evaluateProgram(stack, jestLoader);
@@ -152,8 +159,8 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(script).toContain("--topic in-uni-data");
     expect(script).toContain("--topic out-uni-data");
     const kafka = plan.services.find((s) => s.kind === "kafka-broker")!;
-    const leader = container("leader", kafka.host);
-    const zk = container("zookeeper", plan.services.find((s) => s.kind === "kafka-zookeeper")!.host);
+    const leader = container("kafka-broker");
+    const zk = container("kafka-zookeeper");
     expect(topics[0].dependencies).toContain(leader.urn);
     expect(leader.raw.wait).toBe(true);
     expect((leader.raw.healthcheck as { tests: string[] }).tests.join(" ")).toContain("kafka-broker-api-versions");
@@ -170,15 +177,15 @@ describe.each(STACK_FILES)("%s", (file) => {
     const submit = ofType(T.remote).filter((r) => scriptOf(r).includes("flink run -d"));
     expect(submit).toHaveLength(1);
     const jm = plan.services.find((s) => s.kind === "flink-jobmanager")!;
-    const tm = container("task_manager", plan.services.find((s) => s.kind === "flink-taskmanager")!.host);
+    const tm = container("flink-taskmanager");
     expect(submit[0].dependencies).toContain(tm.urn);
     expect(tm.raw.wait).toBe(true);
     // "up" = registered with the JobManager's REST API, not merely a running JVM
     expect((tm.raw.healthcheck as { tests: string[] }).tests.join(" ")).toContain(`/dev/tcp/${jm.address}/8081`);
     expect((tm.raw.healthcheck as { tests: string[] }).tests.join(" ")).toContain("/taskmanagers");
-    expect(tm.dependencies).toContain(container("job_manager", jm.host).urn);
+    expect(tm.dependencies).toContain(container("flink-jobmanager").urn);
     // FLINK_PROPERTIES from the scenario's env, one `key: value` per line, plus where the JobManager is
-    for (const c of [tm, container("job_manager", jm.host)]) {
+    for (const c of [tm, container("flink-jobmanager")]) {
       const props = (reveal(c.raw.envs) as string[]).find((e) => e.startsWith("FLINK_PROPERTIES="))!.slice("FLINK_PROPERTIES=".length).split("\n");
       expect(props).toContain(`jobmanager.rpc.address: ${jm.address}`);
       const given = (jm.env.FLINK_PROPERTIES ?? "").split("\n").map((l) => l.trim()).filter(Boolean);
@@ -223,7 +230,7 @@ describe.each(STACK_FILES)("%s", (file) => {
         expect(graph.dependsOn(named(f.id).urn, c.urn)).toBe(true);
       }
     }
-    const leader = ofType(T.container).find((r) => r.raw.name === "leader")!;
+    const leader = container("kafka-broker");
     for (const h of plan.hosts) expect(graph.dependsOn(named(`${h.name}-stop`, T.local).urn, leader.urn)).toBe(true);
     // across plays, dependents finalize first: producers, then gateways, then Kafka
     const kafkaFinal = plan.steps.find((s) => s.phase === "finalize" && s.playHosts.startsWith("cloud.kafka"))!;
@@ -264,6 +271,23 @@ describe.each(STACK_FILES)("%s", (file) => {
     const fog = plan.hosts.filter((h) => h.layer === "fog");
     const edge = plan.hosts.filter((h) => h.layer === "edge");
     for (const g of fog) expect(plan.network.filter((r) => r.host === g.name).map((r) => r.destinationHost).sort()).toEqual(edge.map((h) => h.name).sort());
+  });
+
+  test("containers are named and networked as the stack's host layout says", () => {
+    const settings = loadStackFile(stackFile, new Diagnostics())!;
+    for (const svc of plan.services.filter((s) => s.container)) {
+      const c = ofType(T.container).find((r) => JSON.stringify(r.raw.labels).includes(`"${svc.id}"`))!;
+      expect({ id: svc.id, name: c.raw.name, net: c.raw.networkMode }).toEqual({
+        id: svc.id,
+        name: svc.container,
+        net: hostTemplate(settings.hostLayout.containerNetwork, svc.host),
+      });
+      expect(c.deleteBeforeReplace).toBe(true);
+    }
+    if (SEED_SCALE.includes(stack)) {
+      expect(new Set(ofType(T.container).map((c) => c.raw.name))).toEqual(new Set(["zookeeper", "leader", "job_manager", "task_manager", "mosquitto"]));
+      expect(new Set(ofType(T.container).map((c) => c.raw.networkMode))).toEqual(new Set(["host"]));
+    }
   });
 
   test("every command has time limits", () => {
