@@ -72,12 +72,42 @@ export function hostRole(host: PlannedHost, servicesById: Map<string, PlannedSer
 }
 
 /**
+ * Refuses a plan whose step order the components cannot realise: a cycle would leave resources waiting on
+ * each other forever (a hung `pulumi up`), and prepare after launch contradicts the run window. Checked
+ * on the edges the components create: prepare and launch keep their `after`, launch also follows every
+ * prepare, finalize keeps only its finalize `after` (see realiseHostWorkflow).
+ */
+export function checkStepOrder(plan: Plan): void {
+  const byId = new Map(plan.steps.map((s) => [s.id, s]));
+  const edges = new Map<string, string[]>();
+  for (const s of plan.steps) {
+    for (const a of s.after) if (!byId.has(a)) throw new Error(`step ${s.id} comes after ${a}, which is not in the plan`);
+    const after = s.after.filter((a) => s.phase !== "finalize" || byId.get(a)!.phase === "finalize");
+    if (s.phase === "prepare") {
+      const late = after.filter((a) => byId.get(a)!.phase !== "prepare");
+      if (late.length) throw new Error(`prepare step ${s.id} comes after ${late.join(", ")}: prepare runs before any launch`);
+    }
+    edges.set(s.id, s.phase === "launch" ? [...after, ...plan.steps.filter((p) => p.phase === "prepare").map((p) => p.id)] : after);
+  }
+  const state = new Map<string, "open" | "done">();
+  const visit = (id: string, trail: string[]): void => {
+    if (state.get(id) === "done") return;
+    if (state.get(id) === "open") throw new Error(`the plan's steps wait on each other: ${[...trail.slice(trail.indexOf(id)), id].join(" -> ")}`);
+    state.set(id, "open");
+    for (const a of edges.get(id)!) visit(a, [...trail, id]);
+    state.set(id, "done");
+  };
+  for (const s of plan.steps) visit(s.id, []);
+}
+
+/**
  * The whole testbed from a plan: the experiment's identity, one NetemLink per host with rules, the layer
  * components (cloud, one gateway per fog host, one producer group per edge host, the metrics collector,
  * hosts of unknown services), and the run window that orders launch after prepare and stop before finalize.
  */
 export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   const { plan } = args;
+  checkStepOrder(plan);
   // Checked before anything is declared, so a missing image never leaves half a testbed in the graph.
   const servicesWithContainers = plan.services.filter((s) => s.container);
   const missing = [...new Set(servicesWithContainers.map((s) => containerSpec(s, new Map(plan.services.map((x) => [x.id, x]))).imageRole))].filter(

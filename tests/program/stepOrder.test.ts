@@ -1,0 +1,34 @@
+import * as path from "path";
+import { checkStepOrder } from "../../components/testbed";
+import { planFromFiles } from "../../planner/planFromFiles";
+import { Plan } from "../../planner/planTypes";
+import { PROJECT_DIR } from "./mockProgram";
+
+/** A plan whose order cannot be realised is refused with the offending steps, never left to hang. */
+
+const seed = (): Plan => planFromFiles({ stackFile: path.join(PROJECT_DIR, "Pulumi.dev.yaml") });
+const step = (plan: Plan, prefix: string) => plan.steps.find((s) => s.id.startsWith(prefix))!;
+
+test("the seed's plan is accepted", () => {
+  expect(() => checkStepOrder(seed())).not.toThrow();
+});
+
+test("a cycle among finalize steps is named", () => {
+  const plan = seed();
+  const kafka = step(plan, "p1.finalize.");
+  const gateway = step(plan, "p3.finalize.");
+  kafka.after.push(gateway.id); // gateways already come after Kafka's finalize
+  expect(() => checkStepOrder(plan)).toThrow(/wait on each other: .*p1\.finalize\..* -> .*p3\.finalize\..* -> .*p1\.finalize\./);
+});
+
+test("a prepare step after a launch step is refused", () => {
+  const plan = seed();
+  step(plan, "p1.prepare.").after.push(step(plan, "p3.launch.").id);
+  expect(() => checkStepOrder(plan)).toThrow(/prepare step p1\.prepare\.\S+ comes after p3\.launch\./);
+});
+
+test("an unknown step in an after list is refused", () => {
+  const plan = seed();
+  step(plan, "p4.launch.").after.push("p9.launch.nowhere");
+  expect(() => checkStepOrder(plan)).toThrow("which is not in the plan");
+});
