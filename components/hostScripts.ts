@@ -21,7 +21,7 @@ const STEP_FNS = [
   RECORD_FN,
   // Synchronous task: bounded by `timeout`, stops the step on the first failure (as Ansible stops a play).
   "e2c_sync() {",
-  '  timeout "$2" bash -c "$3"; local rc=$?',
+  '  timeout "$2" bash -c "$3" </dev/null; local rc=$?',
   '  e2c_record "$STEP" "$1" "rc=$rc"',
   '  if [ $rc -ne 0 ]; then echo "task $1 of $STEP failed (exit $rc): $3" >&2; exit $rc; fi',
   "}",
@@ -124,7 +124,8 @@ export function finalizeScript(step: WorkflowStep, experimentId: string, syncTas
     if (task.kind === "debug") lines.push(`echo ${shq(task.msg)}; e2c_record "$STEP" ${n} ${shq("debug: " + task.msg)}`);
     if (task.kind === "shell") {
       lines.push(
-        `timeout ${task.async ?? syncTaskSeconds} bash -c ${shq(task.command)}; rc=$?; e2c_record "$STEP" ${n} "rc=$rc"`,
+        // </dev/null: this script arrives on ssh's stdin, which a task that reads input would swallow.
+        `timeout ${task.async ?? syncTaskSeconds} bash -c ${shq(task.command)} </dev/null; rc=$?; e2c_record "$STEP" ${n} "rc=$rc"`,
         `if [ $rc -ne 0 ]; then echo ${shq(`finalize task ${n} failed:`)}" exit $rc" >&2; E2C_FAILED=1; fi`,
       );
     }

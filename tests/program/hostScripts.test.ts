@@ -149,6 +149,15 @@ test("the stop kills what does not exit within the grace period", () => {
   expect(alive(pgid)).toBe(false);
 });
 
+test("finalize tasks cannot swallow the rest of the script, which arrives on stdin over ssh", () => {
+  const id = experiment();
+  const marker = path.join(hostWorkDir(id), "after-cat");
+  const script = finalizeScript(step("p1.finalize.h1", "finalize", [{ kind: "shell", command: "cat > /dev/null" }, { kind: "shell", command: `touch ${marker}` }]), id, 60);
+  const out = spawnSync("bash", ["-s"], { input: script, encoding: "utf8", timeout: 30_000 });
+  expect(out.status).toBe(0);
+  expect(fs.existsSync(marker)).toBe(true);
+});
+
 test("finalize goes on after a failing task and reports it", () => {
   const id = experiment();
   const marker = path.join(hostWorkDir(id), "second-ran");
