@@ -37,6 +37,8 @@ declare -A tags=(
 for name in zookeeper kafka flink mosquitto apps; do
   echo "build.sh: ${tags[$name]}"
   extra=(); [[ $name == apps ]] && extra=(--build-arg NODE_VERSION="$node_major")
-  docker build -q --build-arg BASE="$base" "${extra[@]}" -t "${tags[$name]}" "$build_dir/$name" >/dev/null
+  # Quiet unless it fails (the legacy builder prints a deprecation notice on every build).
+  docker build -q --build-arg BASE="$base" "${extra[@]}" -t "${tags[$name]}" "$build_dir/$name" \
+    >"$build_dir/$name.log" 2>&1 || { cat "$build_dir/$name.log" >&2; exit 1; }
 done
 echo "build.sh: built ${tags[*]}"
