@@ -91,7 +91,9 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
         // Mosquitto 2 listens on loopback only unless told otherwise; producers are on other hosts.
         command: ["mosquitto", "-c", "/etc/e2c/mosquitto.conf"],
         envs: {},
-        uploads: [{ file: "/etc/e2c/mosquitto.conf", content: `listener ${port}\nallow_anonymous true\n` }],
+        // No queue limit for persistent QoS 1 sessions (the default 1000 would drop frames of a gateway
+        // that reconnects), in-flight window as in the local image.
+        uploads: [{ file: "/etc/e2c/mosquitto.conf", content: `listener ${port}\nallow_anonymous true\npersistence false\nmax_queued_messages 0\nmax_inflight_messages 100\n` }],
         healthcheck: ["CMD", "mosquitto_sub", "-h", "127.0.0.1", "-p", String(port), "-t", "$SYS/broker/version", "-C", "1", "-W", "5"],
       };
     }
