@@ -1,6 +1,7 @@
 #!/bin/bash
 # jobmanager | taskmanager | run JOB_ARGS... | flink CLI_ARGS...
-# Env: JOB_MANAGER_RPC_ADDRESS (default: this host), TASK_SLOTS (default 2), FLINK_PROPERTIES
+# Env: JOB_MANAGER_RPC_ADDRESS (default: this host; give both roles the same value, the JobManager only
+# answers to that name), TASK_SLOTS (default 2), FLINK_PROPERTIES
 # ("key: value" lines, as in the seed; memory sizes are fixed by the image and are ignored here).
 set -euo pipefail
 S=/opt/surveillance/scripts/services
