@@ -9,7 +9,6 @@ export async function connectMqtt(url: string, clientId: string, timeoutMs: numb
   const client = mqtt.connect(url, { clientId, clean, reconnectPeriod: 500, connectTimeout: timeoutMs, protocolVersion: 4 });
   let lastError = "no answer";
   client.on("error", (e) => (lastError = e.message));
-  client.stream?.on?.("error", (e: Error) => (lastError = e.message));
   try {
     await new Promise<void>((resolve, reject) => {
       const t = setTimeout(() => reject(new Error(`cannot reach MQTT broker at ${url} within ${timeoutMs} ms (${lastError})`)), timeoutMs);

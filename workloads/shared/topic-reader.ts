@@ -22,11 +22,17 @@ export async function readTopic(o: TopicReaderOptions): Promise<void> {
   const consumer: Consumer = kafkaClient(o.clientId, o.brokers).consumer({ groupId: o.groupId, allowAutoTopicCreation: false });
   await connectKafka("consumer", o.brokers, () => consumer.connect());
   try {
+    // kafkajs restarts the consumer after retriable errors; a crash it will not restart from must end the sink.
+    const crashed = new Promise<never>((_, reject) =>
+      consumer.on(consumer.events.CRASH, (e) => {
+        if (!e.payload.restart) reject(new Error(`consumer of ${o.topic} crashed: ${e.payload.error.message}`));
+      }),
+    );
     await consumer.subscribe({ topic: o.topic, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ message, partition }) => o.onMessage(message, partition, Date.now()),
     });
-    await sleep(o.durationMs ?? 2 ** 31 - 1, o.stop);
+    await Promise.race([sleep(o.durationMs ?? 2 ** 31 - 1, o.stop), crashed]);
   } finally {
     await consumer.disconnect();
   }
