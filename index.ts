@@ -16,6 +16,13 @@ const diags = new Diagnostics();
 const settings = loadStackFile(stackFile, diags);
 const scenario = settings && loadScenario(settings.scenarioDir, diags);
 diags.throwIfAny();
+// `npm run experiment` runs the stack again with its own duration and repeat index, without editing the file.
+for (const [env, key] of [["E2C_DURATION", "durationSeconds"], ["E2C_REPEAT", "currentRepeat"]] as const) {
+  const v = process.env[env];
+  if (v === undefined) continue;
+  if (!/^\d+$/.test(v)) throw new Error(`${env}=${v}: expected a whole number`);
+  settings![key] = Number(v);
+}
 const plan = planExperiment(scenario!, settings!, diags);
 diags.throwIfAny();
 
@@ -27,6 +34,10 @@ const testbed = deployTestbed({
   // `host` on bare metal; the local testbed's `container:{host}` puts services in their host's namespace.
   networkMode: (host) => hostTemplate(settings!.hostLayout.containerNetwork, host.name),
   sshPrivateKey: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("sshPrivateKey"),
+  localTestbed: settings!.localTestbed && {
+    testbed: settings!.localTestbed,
+    dataDirOf: (host) => hostTemplate(settings!.hostLayout.dataDir, host.name),
+  },
 });
 
 export const experimentId = testbed.experimentId;

@@ -10,13 +10,18 @@ export interface RunContext {
   stack: string;
   /** From @pulumi/random: labels containers, names the host work folders and the results folder. */
   experimentId: pulumi.Output<string>;
-  /** Results folder of this deployment on the deployer (`<results>/<stack>/<experimentId>`). */
+  /** Results folder of this deployment on the deployer (`<results>/<stack>/<YYYYmmdd-HHMMSS>`). */
   runDir: pulumi.Output<string>;
   /** Secret. */
   sshPrivateKey: pulumi.Output<string>;
   ssh: LocalSshFiles;
-  /** The resource that writes the key file: every local command that runs ssh depends on it. */
+  /**
+   * The resource that writes the key file: every local command that runs ssh depends on it. On the local
+   * testbed it also stands for "every emulated host is up".
+   */
   keyFile: pulumi.Resource;
+  /** Local testbed: resolves once the emulated hosts run; remote connections wait for it. */
+  hostsReady?: pulumi.Output<unknown>;
   graph: DeferredGraph;
   /** Upper bounds of each command kind, so nothing can hang a `pulumi up` or `destroy`. */
   timeouts: CommandTimeouts;

@@ -59,7 +59,7 @@ export interface HostWorkflow {
 export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowArgs): HostWorkflow {
   const { host, ctx } = args;
   const target: SshTarget = host;
-  const conn = remoteConnection(target, ctx.sshPrivateKey);
+  const conn = remoteConnection(target, ctx.sshPrivateKey, ctx.hostsReady);
   const env = localSshEnvironment(ctx);
   const t = ctx.timeouts;
   const finalizeSteps = args.steps.filter((s) => s.phase === "finalize");

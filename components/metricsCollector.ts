@@ -42,7 +42,7 @@ export class MetricsCollector extends pulumi.ComponentResource {
       const agent = new command.remote.Command(
         `${host.name}-dstat`,
         {
-          connection: remoteConnection(host, args.run.sshPrivateKey),
+          connection: remoteConnection(host, args.run.sshPrivateKey, args.run.hostsReady),
           create: args.run.experimentId.apply((id) => bashC(monitorScript(id, monitoring!.options))),
         },
         { parent: this, customTimeouts: commandTimeouts(args.run.timeouts.step), additionalSecretOutputs: ["connection"] },

@@ -27,10 +27,12 @@ export interface LocalSshFiles {
 export function remoteConnection(
   target: SshTarget,
   privateKey: pulumi.Input<string>,
+  hostsReady?: pulumi.Output<unknown>,
 ): pulumi.Input<command.types.input.remote.ConnectionArgs> {
   const key = pulumi.secret(privateKey);
   return {
-    host: target.address,
+    // Through `hostsReady` (the local testbed's emulated hosts), every command on a host waits for it.
+    host: hostsReady ? hostsReady.apply(() => target.address) : target.address,
     user: target.user,
     port: target.port,
     privateKey: key,

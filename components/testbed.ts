@@ -1,5 +1,7 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import * as command from "@pulumi/command";
+import { LocalTestbedDecl } from "../model/stackTypes";
 import { hostShaping } from "../netem/netemPlan";
 import { Plan, PlannedHost, PlannedService, ServiceKind } from "../planner/planTypes";
 import { CloudLayer } from "./cloudLayer";
@@ -10,6 +12,7 @@ import { ExperimentRun } from "./experimentRun";
 import { FogGateway } from "./fogGateway";
 import { HostGroupArgs, NetworkModeArg } from "./hostGroup";
 import { HostWorkflow } from "./hostWorkflow";
+import { LocalTestbed } from "./localTestbed";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
 import { NetemLink } from "./netemLink";
 import { RunWindow } from "./runWindow";
@@ -29,6 +32,8 @@ export interface TestbedArgs {
   networkMode?: NetworkModeArg;
   /** Docker daemon per host (default: the host's own over SSH); see HostGroupArgs. */
   dockerConnection?: (host: PlannedHost) => DockerConnection;
+  /** The local testbed: the program makes the emulated hosts itself, before anything reaches them. */
+  localTestbed?: { testbed: LocalTestbedDecl; dataDirOf: (host: PlannedHost) => string };
 }
 
 /** What a user needs next, as stack outputs. */
@@ -120,6 +125,28 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   const ssh: LocalSshFiles = { keyFile: path.join(sshDir, "id"), knownHostsFile: path.join(sshDir, "known_hosts") };
   const sshPrivateKey = pulumi.secret(args.sshPrivateKey);
   const run = new ExperimentRun("experiment", { stack: plan.stack, resultsDir: args.resultsDir, ssh, sshPrivateKey });
+  // Everything that reaches a host depends on the key file (local commands) or on `hostsReady` (remote
+  // connections); on the local testbed both wait for the emulated hosts, which are removed last at destroy.
+  let keyGate: pulumi.Resource = run.keyFile;
+  let hostsReady: pulumi.Output<unknown> | undefined;
+  let localTestbed: LocalTestbed | undefined;
+  if (args.localTestbed) {
+    localTestbed = new LocalTestbed("local-testbed", {
+      testbed: args.localTestbed.testbed,
+      hosts: plan.hosts,
+      dataDirOf: args.localTestbed.dataDirOf,
+      keyFile: ssh.keyFile,
+      keyFileResource: run.keyFile,
+      experimentId: run.experimentId,
+    });
+    const gate = new command.local.Command(
+      "local-testbed-ready",
+      { create: "echo ready", interpreter: ["/bin/bash", "-c"] },
+      { dependsOn: [run.keyFile, ...Object.values(localTestbed.hosts)], customTimeouts: { create: "1m" } },
+    );
+    keyGate = gate;
+    hostsReady = gate.stdout;
+  }
   const graph = new DeferredGraph();
   const ctx: RunContext = {
     stack: plan.stack,
@@ -127,7 +154,8 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     runDir: run.runDir,
     sshPrivateKey,
     ssh,
-    keyFile: run.keyFile,
+    keyFile: keyGate,
+    hostsReady,
     graph,
     timeouts: DEFAULT_TIMEOUTS,
   };

@@ -120,6 +120,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     jumpHost,
     currentRepeat: get<number>("repeat") ?? 0,
     durationSeconds: get<number>("duration") ?? STACK_DEFAULTS.duration,
+    localTestbed: get<StackSettings["localTestbed"]>("localTestbed"),
     hostLayout: {
       dataDir: get<string>("dataDir") ?? STACK_DEFAULTS.dataDir,
       containerNetwork: get<string>("containerNetwork") ?? STACK_DEFAULTS.containerNetwork,

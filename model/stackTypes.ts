@@ -21,6 +21,16 @@ export interface JumpHostDecl {
   port: number;
 }
 
+/**
+ * The local testbed: the program itself makes the emulated hosts, one container per host (sshd, Docker CLI)
+ * on a Docker network of this machine, each at its address from `hosts`.
+ */
+export interface LocalTestbedDecl {
+  network: string;
+  subnet: string;
+  hostImage: string;
+}
+
 /** Everything the program needs from `Pulumi.<stack>.yaml`, checked; secrets are never read here. */
 export interface StackSettings {
   stack: string;
@@ -43,6 +53,7 @@ export interface StackSettings {
    * several emulated hosts, so names must differ between them).
    */
   hostLayout: { dataDir: string; containerNetwork: string; containerPrefix: string };
+  localTestbed?: LocalTestbedDecl;
   /** Seconds between the end of launch and finalize. */
   durationSeconds: number;
   /** Container images of the services, by role (zookeeper, kafka, flink, mosquitto, ...). */

@@ -71,6 +71,17 @@ export const stackSchema = {
         [`${CONFIG_NAMESPACE}:dataDir`]: { type: "string", pattern: "^/", expected: "an absolute folder on the hosts ({host} = the host's name)" },
         [`${CONFIG_NAMESPACE}:containerNetwork`]: { type: "string", minLength: 1, expected: "a Docker network mode such as host or container:{host}" },
         [`${CONFIG_NAMESPACE}:containerPrefix`]: { type: "string", pattern: "^[A-Za-z0-9{}_.-]*$", expected: "a container name prefix such as {host}-" },
+        [`${CONFIG_NAMESPACE}:localTestbed`]: {
+          type: "object",
+          required: ["network", "subnet", "hostImage"],
+          additionalProperties: false,
+          expected: "{network, subnet, hostImage}: the emulated hosts the program makes on this machine",
+          properties: {
+            network: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9_.-]*$", expected: "a Docker network name" },
+            subnet: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+\\.\\d+/\\d+$", expected: "an IPv4 subnet such as 172.28.5.0/24" },
+            hostImage: { type: "string", minLength: 1, expected: "the emulated host image (testbed/host, npm run local:images)" },
+          },
+        },
         [`${CONFIG_NAMESPACE}:sshUser`]: { type: "string", minLength: 1, expected: "the default SSH user" },
       },
       // Other projects' or providers' keys (`docker:host`, `command:...`) are Pulumi's business, not ours.

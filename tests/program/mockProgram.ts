@@ -61,6 +61,7 @@ export const nodeFreshLoader: FreshLoader = (file) => {
 };
 
 export const MOCK_EXPERIMENT_ID = "t3strun1";
+export const MOCK_RUN_STARTED = "20260101-120000";
 
 function mockState(type: string, inputs: Record<string, unknown>): Record<string, unknown> {
   switch (type) {
@@ -68,8 +69,11 @@ function mockState(type: string, inputs: Record<string, unknown>): Record<string
       return { ...inputs, result: MOCK_EXPERIMENT_ID };
     case "docker:index/remoteImage:RemoteImage":
       return { ...inputs, imageId: `sha256:mock-${String(inputs.name)}`, repoDigest: `${String(inputs.name)}@sha256:mock` };
-    case "command:remote:Command":
     case "command:local:Command":
+      // The run's start time, which names its results folder.
+      if (String(inputs.create ?? "").startsWith("date -u ")) return { ...inputs, stdout: MOCK_RUN_STARTED, stderr: "" };
+      return { ...inputs, stdout: "", stderr: "" };
+    case "command:remote:Command":
       return { ...inputs, stdout: "", stderr: "" };
     default:
       return inputs;

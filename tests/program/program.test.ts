@@ -13,6 +13,7 @@ import {
   Evaluation,
   FreshLoader,
   KEY_MARKER,
+  MOCK_RUN_STARTED,
   PROJECT_DIR,
   evaluateProgram,
   isSecretWrapped,
@@ -98,8 +99,8 @@ describe.each(STACK_FILES)("%s", (file) => {
     const monitored = plan.hosts.filter((h) => h.monitored).length;
     expect(counts[T.remote]).toBe(steps("prepare").length + steps("launch").length + monitored);
     expect(counts[T.copy]).toBe(copies.length);
-    // finalize steps + stop and fetch per host + one tc per shaped host + key file + run window
-    expect(counts[T.local]).toBe(steps("finalize").length + 2 * plan.hosts.length + netemHosts.size + 2);
+    // finalize steps + stop and fetch per host + one tc per shaped host + key file + start clock + run window
+    expect(counts[T.local]).toBe(steps("finalize").length + 2 * plan.hosts.length + netemHosts.size + 3);
     expect(counts[T.container]).toBe(containerServices.length);
     expect(counts[T.provider]).toBe(containerHosts.size);
     expect(counts[T.random]).toBe(1);
@@ -368,7 +369,7 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(o.flinkWebUi).toBe(`http://${jm.address}:8081`);
     expect(o.kafkaBootstrap).toBe(plan.services.find((s) => s.kind === "kafka-broker")!.url);
     expect(o.gatewayUrls).toEqual(plan.services.filter((s) => s.kind === "mosquitto").map((s) => s.url));
-    expect(o.resultsFolder).toBe(path.join(PROJECT_DIR, "results", stack, o.experimentId as string));
+    expect(o.resultsFolder).toBe(path.join(PROJECT_DIR, "results", stack, MOCK_RUN_STARTED));
     for (const c of ofType(T.container)) {
       expect(reveal(c.raw.labels)).toEqual(expect.arrayContaining([{ label: "e2c.experiment", value: o.experimentId }]));
     }

@@ -6,7 +6,7 @@ import { stepScript, finalizeScript, monitorScript, stopScript } from "../../com
 import { hostShaping } from "../../netem/netemPlan";
 import { tcApplyScript, tcRemoveScript } from "../../netem/tcScript";
 import { planFromFiles } from "../../planner/planFromFiles";
-import { CapturedResource, Evaluation, FAKE_KEY, FreshLoader, MOCK_EXPERIMENT_ID, PROJECT_DIR, evaluateProgram, reveal } from "./mockProgram";
+import { CapturedResource, Evaluation, FAKE_KEY, FreshLoader, MOCK_EXPERIMENT_ID, MOCK_RUN_STARTED, PROJECT_DIR, evaluateProgram, reveal } from "./mockProgram";
 
 /**
  * The destroy-time scripts, run for real against hosts that cannot be reached: loopback addresses on a
@@ -61,7 +61,7 @@ function runDelete(r: CapturedResource): { status: number | null; stderr: string
 }
 
 test("a dead host costs only its own files, recorded in missing.txt, and never fails the destroy", () => {
-  const runDir = path.join(dir, "results", "unreachable", MOCK_EXPERIMENT_ID);
+  const runDir = path.join(dir, "results", "unreachable", MOCK_RUN_STARTED);
   const missing = path.join(runDir, "missing.txt");
   const plan = planFromFiles({ stackFile });
   const host = plan.producers[0].host;
@@ -93,7 +93,7 @@ test("the network rules' delete of a dead host is recorded too", () => {
   const netem = ev.resources.find((r) => r.name.endsWith("-netem-tc"))!;
   const res = runDelete(netem);
   expect(res.status).toBe(0);
-  const text = fs.readFileSync(path.join(dir, "results", "unreachable", MOCK_EXPERIMENT_ID, "missing.txt"), "utf8");
+  const text = fs.readFileSync(path.join(dir, "results", "unreachable", MOCK_RUN_STARTED, "missing.txt"), "utf8");
   expect(text).toContain("network emulation rules not removed\thost unreachable over ssh");
 }, 60_000);
 
