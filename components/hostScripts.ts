@@ -175,7 +175,10 @@ export function monitorScript(experimentId: string, options: string): string {
     "  $SUDO env DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q dstat >/dev/null \\",
     '    || { echo "dstat is missing on $(hostname) and could not be installed" >&2; exit 1; }',
     "fi",
-    `setsid nohup dstat ${options} --output "$D/dstat.csv" 1 </dev/null >"$D/log/dstat.log" 2>&1 &`,
+    // Debian 12's dstat 0.7.4 dies writing CSV under Python 3 (`types.ListType`); run a copy with the fix.
+    'DSTAT=$(command -v dstat)',
+    'if grep -q "types.ListType" "$DSTAT" 2>/dev/null; then sed -e "s/types.ListType/list/g; s/types.TupleType/tuple/g; s/types.StringType/str/g" "$DSTAT" > "$D/dstat"; DSTAT="python3 $D/dstat"; fi',
+    `setsid nohup $DSTAT ${options} --output "$D/dstat.csv" 1 </dev/null >"$D/log/dstat.log" 2>&1 &`,
     'echo $! > "$D/pids/dstat.pid"',
     "sleep 1",
     'if ! kill -0 "$(cat "$D/pids/dstat.pid")" 2>/dev/null; then echo "dstat exited at once:" >&2; tail -n 20 "$D/log/dstat.log" >&2; exit 1; fi',

@@ -20,7 +20,10 @@ export class LocalEngineBackend implements DeploymentBackend {
 
   async up(env: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
     Object.assign(process.env, env, { E2C_STACK_FILE: this.stackFile });
-    this.engine = new LocalEngine({ onCreated: (r) => log(`created ${r.type} ${r.name} (${r.createSeconds.toFixed(1)} s)`) });
+    this.engine = new LocalEngine({
+      onCreated: (r) => log(`created ${r.type} ${r.name} (${r.createSeconds.toFixed(1)} s)`),
+      onFailed: (type, name, e) => log(`FAILED ${type} ${name}: ${e.message}`),
+    });
     const index = path.join(this.projectDir, "index.ts");
     return this.engine.up("edge2cloud", this.stackName, { "edge2cloud:sshPrivateKey": fs.readFileSync(this.sshKeyFile, "utf8") }, ["edge2cloud:sshPrivateKey"], () => {
       // A fresh program per run: modules of the project are evaluated again, node_modules are kept.

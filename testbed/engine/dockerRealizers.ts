@@ -15,7 +15,7 @@ async function docker(args: string[], what: string, timeoutMs?: number): Promise
 
 export const dockerProvider: Realizer = {
   async create(r) {
-    checkKeys(r.type, r.name, r.inputs, ["host", "sshOpts", "version"]);
+    checkKeys(r.type, r.name, r.inputs, ["host", "sshOpts", "version", "disableDockerDaemonCheck"]);
     return { ...r.inputs };
   },
   async delete() {},
@@ -158,9 +158,9 @@ async function uploadFile(container: string, file: string, content: string, exec
   };
   const body = Buffer.from(content);
   const pad = Buffer.alloc((512 - (body.length % 512)) % 512);
-  const base = file.split("/").pop()!;
-  const tar = Buffer.concat([tarHeader(base, body.length, executable ? 0o755 : 0o644), body, pad, Buffer.alloc(1024)]);
-  const dir = file.slice(0, file.length - base.length) || "/";
+  // As the provider: the entry carries the whole path and is extracted at `/`, so parents are created.
+  const tar = Buffer.concat([tarHeader(file.replace(/^\/+/, ""), body.length, executable ? 0o755 : 0o644), body, pad, Buffer.alloc(1024)]);
+  const dir = "/";
   const { spawn } = await import("child_process");
   await new Promise<void>((resolve, reject) => {
     const p = spawn("docker", ["cp", "-", `${container}:${dir}`], { stdio: ["pipe", "ignore", "pipe"] });

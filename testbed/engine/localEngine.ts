@@ -44,6 +44,7 @@ export interface EngineRecord {
 export interface EngineEvents {
   onCreated?: (r: EngineRecord) => void;
   onDeleted?: (r: EngineRecord, seconds: number) => void;
+  onFailed?: (type: string, name: string, error: Error) => void;
 }
 
 function unwrapSecrets(v: unknown): unknown {
@@ -66,12 +67,16 @@ function unwrapSecrets(v: unknown): unknown {
  */
 export class LocalEngine {
   readonly records: EngineRecord[] = [];
+  private detach: () => void = () => undefined;
   private readonly pending = new Map<string, { dependencies: string[]; parent: string; timeouts: { createMs: number; deleteMs: number }; declared: Record<string, unknown> }>();
 
   constructor(private readonly events: EngineEvents = {}) {}
 
   async up(project: string, stack: string, config: Record<string, string>, secretKeys: string[], loadProgram: () => unknown): Promise<Record<string, unknown>> {
     pulumi.runtime.setAllConfig(config, secretKeys);
+    let failUp: (e: Error) => void = () => undefined;
+    const failed = new Promise<never>((_, reject) => (failUp = reject));
+    failed.catch(() => undefined);
     await pulumi.runtime.setMocks(
       {
         newResource: async (a) => {
@@ -85,7 +90,15 @@ export class LocalEngine {
           const provider = a.provider ? this.records.find((r) => a.provider!.startsWith(r.urn))?.outputs : undefined;
           const ctx: ResourceContext = { type: a.type, name: a.name, urn, inputs: unwrapSecrets(a.inputs) as Record<string, unknown>, timeouts: meta?.timeouts ?? { createMs: 0, deleteMs: 0 }, provider };
           const t0 = Date.now();
-          const outputs = await realizer.create(ctx);
+          let outputs: Record<string, unknown>;
+          try {
+            outputs = await realizer.create(ctx);
+          } catch (e) {
+            this.events.onFailed?.(a.type, a.name, e as Error);
+            // Dependents of a failed resource would wait for it forever: fail the whole `up` now.
+            failUp(e as Error);
+            throw e;
+          }
           const record: EngineRecord = {
             urn,
             type: a.type,
@@ -123,8 +136,27 @@ export class LocalEngine {
       });
       return register(req, cb);
     };
-    const outputs = (await pulumi.runtime.runInPulumiStack(async () => loadProgram() as Record<string, unknown>)) ?? {};
-    await settings.waitForRPCs();
+    // A resource that fails to create rejects inside the SDK, out of this call's reach: collect those.
+    // Kept until destroy: the SDK may report them after `up` has given up.
+    const failures: Error[] = [];
+    const onRejection = (e: unknown) => failures.push(e instanceof Error ? e : new Error(String(e)));
+    process.on("unhandledRejection", onRejection);
+    this.detach = () => process.off("unhandledRejection", onRejection);
+    let outputs: Record<string, unknown>;
+    try {
+      outputs = await Promise.race([
+        (async () => {
+          const o = (await pulumi.runtime.runInPulumiStack(async () => loadProgram() as Record<string, unknown>)) ?? {};
+          await settings.waitForRPCs();
+          return o;
+        })(),
+        failed,
+      ]);
+    } catch (e) {
+      failures.push(e as Error);
+      outputs = {};
+    }
+    if (failures.length) throw new Error(`up failed (${this.records.length} resources were created; destroy removes them):\n${failures.map((f) => f.message).join("\n")}`);
     return unwrapSecrets(await resolveOutputs(outputs)) as Record<string, unknown>;
   }
 
@@ -144,6 +176,7 @@ export class LocalEngine {
       this.events.onDeleted?.(r, (Date.now() - t0) / 1000);
     }
     this.records.length = 0;
+    this.detach();
     return errors;
   }
 }
