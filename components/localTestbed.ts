@@ -27,8 +27,8 @@ export interface LocalTestbedArgs {
  */
 export class LocalTestbed extends pulumi.ComponentResource {
   readonly hosts: Record<string, docker.Container> = {};
-  /** Resolves when every host runs sshd. */
-  readonly ready: pulumi.Output<string[]>;
+  /** Exists once every host runs sshd and the deployer's key file is written. */
+  readonly gate: command.local.Command;
 
   constructor(name: string, args: LocalTestbedArgs, opts?: pulumi.ComponentResourceOptions) {
     super("edge2cloud:testbed:LocalTestbed", name, {}, opts);
@@ -76,7 +76,12 @@ export class LocalTestbed extends pulumi.ComponentResource {
         { parent: this, dependsOn: [data], deleteBeforeReplace: true, customTimeouts: { create: "5m", delete: "5m" } },
       );
     }
-    this.ready = pulumi.all(Object.values(this.hosts).map((c) => c.name));
+    // Every access to a host waits for this (see deployTestbed), and it goes first at destroy.
+    this.gate = new command.local.Command(
+      `${name}-ready`,
+      { create: "echo ready", interpreter: ["/bin/bash", "-c"] },
+      { parent: this, dependsOn: [args.keyFileResource, ...Object.values(this.hosts)], customTimeouts: { create: "1m" } },
+    );
     this.registerOutputs({ network: network.name, hosts: Object.keys(this.hosts) });
   }
 }

@@ -1,6 +1,5 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import * as command from "@pulumi/command";
 import { LocalTestbedDecl } from "../model/stackTypes";
 import { hostShaping } from "../netem/netemPlan";
 import { Plan, PlannedHost, PlannedService, ServiceKind } from "../planner/planTypes";
@@ -139,13 +138,8 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
       keyFileResource: run.keyFile,
       experimentId: run.experimentId,
     });
-    const gate = new command.local.Command(
-      "local-testbed-ready",
-      { create: "echo ready", interpreter: ["/bin/bash", "-c"] },
-      { dependsOn: [run.keyFile, ...Object.values(localTestbed.hosts)], customTimeouts: { create: "1m" } },
-    );
-    keyGate = gate;
-    hostsReady = gate.stdout;
+    keyGate = localTestbed.gate;
+    hostsReady = localTestbed.gate.stdout;
   }
   const graph = new DeferredGraph();
   const ctx: RunContext = {

@@ -196,6 +196,6 @@ test("copies follow Ansible: `src/` copies the content, `src` the folder itself,
 });
 
 test("monitoring options are dstat flags, never shell", () => {
-  expect(monitorScript("x", "-m -c -n --net-packets")).toContain("dstat -m -c -n --net-packets --output");
+  expect(monitorScript("x", "-m -c -n --net-packets")).toContain("$DSTAT -m -c -n --net-packets --output");
   expect(() => monitorScript("x", "-m; rm -rf /")).toThrow("only dstat flags");
 });

@@ -80,7 +80,7 @@ test("a dead host costs only its own files, recorded in missing.txt, and never f
   expect(lines.every((l) => l[1] === host && l[3] === "host unreachable over ssh")).toBe(true);
   const lost = lines.map((l) => l[2]);
   // every camera's metrics of that host is listed, plus its monitoring data and the record of stop/finalize
-  for (let i = 1; i <= 40; i++) expect(lost).toContain(`/opt/metrics-${i}/throughput (p4.finalize.${host})`);
+  for (let i = 1; i <= 40; i++) expect(lost).toContain(`/opt/e2c/metrics-${i}/throughput.csv (p4.finalize.${host})`);
   expect(lost).toContain(`/tmp/e2c-${MOCK_EXPERIMENT_ID}/dstat.csv (monitoring)`);
   expect(lost).toContain("detached processes not stopped, files may be incomplete");
   expect(lost).toContain(`finalize p4.finalize.${host}`);
