@@ -12,6 +12,7 @@ import { FogGateway } from "./fogGateway";
 import { HostGroupArgs, NetworkModeArg } from "./hostGroup";
 import { HostWorkflow } from "./hostWorkflow";
 import { LocalTestbed } from "./localTestbed";
+import { RunRecords } from "./runRecords";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
 import { NetemLink } from "./netemLink";
 import { RunWindow } from "./runWindow";
@@ -53,6 +54,7 @@ export interface TestbedOutputs {
     netem: Record<string, NetemLink>;
     run: ExperimentRun;
     window: RunWindow;
+    records: RunRecords;
   };
 }
 
@@ -126,7 +128,9 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   const run = new ExperimentRun("experiment", { stack: plan.stack, resultsDir: args.resultsDir, ssh, sshPrivateKey });
   // Everything that reaches a host depends on the key file (local commands) or on `hostsReady` (remote
   // connections); on the local testbed both wait for the emulated hosts, which are removed last at destroy.
-  let keyGate: pulumi.Resource = run.keyFile;
+  // The validation records are written first and completed last, after every host's files are fetched.
+  const records = new RunRecords("records", { plan, runDir: run.runDir, dependsOn: [run.keyFile] });
+  let keyGate: pulumi.Resource = records.command;
   let hostsReady: pulumi.Output<unknown> | undefined;
   let localTestbed: LocalTestbed | undefined;
   if (args.localTestbed) {
@@ -135,7 +139,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
       hosts: plan.hosts,
       dataDirOf: args.localTestbed.dataDirOf,
       keyFile: ssh.keyFile,
-      keyFileResource: run.keyFile,
+      keyFileResource: records.command,
       experimentId: run.experimentId,
     });
     keyGate = localTestbed.gate;
@@ -224,6 +228,6 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     flinkTunnel: pulumi.output(flinkTunnel),
     kafkaBootstrap: cloud?.kafkaBootstrap ?? pulumi.output(undefined),
     gatewayUrls: pulumi.all(Object.values(gateways).map((g) => g.brokerUrl)),
-    components: { cloud, gateways, producers, metrics, others, netem, run, window },
+    components: { cloud, gateways, producers, metrics, others, netem, run, window, records },
   };
 }
