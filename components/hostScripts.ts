@@ -175,9 +175,10 @@ export function monitorScript(experimentId: string, options: string): string {
     "  $SUDO env DEBIAN_FRONTEND=noninteractive timeout 300 apt-get install -y -q dstat >/dev/null \\",
     '    || { echo "dstat is missing on $(hostname) and could not be installed" >&2; exit 1; }',
     "fi",
-    // Debian 12's dstat 0.7.4 dies writing CSV under Python 3 (`types.ListType`); run a copy with the fix.
+    // Debian 12's dstat 0.7.4 dies writing CSV under Python 3 (`types.ListType`), and block-buffers the CSV,
+    // so a stopped agent leaves an empty file: run a copy with both fixed (line-buffered output file).
     'DSTAT=$(command -v dstat)',
-    'if grep -q "types.ListType" "$DSTAT" 2>/dev/null; then sed -e "s/types.ListType/list/g; s/types.TupleType/tuple/g; s/types.StringType/str/g" "$DSTAT" > "$D/dstat"; DSTAT="python3 $D/dstat"; fi',
+    `if head -n 1 "$DSTAT" | grep -q python; then sed -e "s/types.ListType/list/g; s/types.TupleType/tuple/g; s/types.StringType/str/g; s/open(op.output, '\\([wa]\\)')/open(op.output, '\\1', 1)/" "$DSTAT" > "$D/dstat"; DSTAT="python3 $D/dstat"; fi`,
     `setsid nohup $DSTAT ${options} --output "$D/dstat.csv" 1 </dev/null >"$D/log/dstat.log" 2>&1 &`,
     'echo $! > "$D/pids/dstat.pid"',
     "sleep 1",
