@@ -1,6 +1,6 @@
 import * as os from "os";
 import * as path from "path";
-import { LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
+import { ConfigMap, LocalWorkspace, Stack } from "@pulumi/pulumi/automation";
 import { DeploymentBackend, DestroyReport } from "./deploymentBackend";
 
 /** Where stacks keep their state when the user has no Pulumi backend of their own (no login needed). */
@@ -29,8 +29,9 @@ export class PulumiBackend implements DeploymentBackend {
     return this.stack;
   }
 
-  async up(env: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
+  async up(env: Record<string, string>, log: (line: string) => void, config: ConfigMap = {}): Promise<Record<string, unknown>> {
     const stack = await this.select(env);
+    if (Object.keys(config).length) await stack.setAllConfig(config);
     const res = await stack.up({ onOutput: (o) => o.split("\n").filter(Boolean).forEach(log) });
     return Object.fromEntries(Object.entries(res.outputs).map(([k, v]) => [k, v.secret ? "[secret]" : v.value]));
   }
