@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { LocalEngine } from "../testbed/engine/localEngine";
+import { EngineRecord, LocalEngine } from "../testbed/engine/localEngine";
 import { DeploymentBackend, DestroyReport } from "./deploymentBackend";
 
 /**
@@ -30,6 +30,11 @@ export class LocalEngineBackend implements DeploymentBackend {
       for (const k of Object.keys(require.cache)) if (k.startsWith(this.projectDir) && !k.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[k];
       return require(index);
     });
+  }
+
+  /** What the last `up` created, in order of completion (for benchmarks and tests). */
+  get records(): readonly EngineRecord[] {
+    return this.engine?.records ?? [];
   }
 
   async destroy(log: (line: string) => void): Promise<DestroyReport> {
