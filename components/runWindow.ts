@@ -3,6 +3,7 @@ import * as command from "@pulumi/command";
 import { RunContext } from "./context";
 import { RUN_WINDOW_KEY } from "./hostWorkflow";
 import { shq } from "./shell";
+import { SshTarget, localSshPrelude } from "./ssh";
 
 export interface RunWindowArgs {
   run: RunContext;
@@ -11,6 +12,33 @@ export interface RunWindowArgs {
    * agent) and what must still exist when it ends (every finalize step and fetch).
    */
   dependsOn: pulumi.Input<pulumi.Resource>[];
+  /** Hosts whose clocks are compared with the deployer's as the experiment starts. */
+  hosts: SshTarget[];
+}
+
+/**
+ * One line per host of `clock-offsets.csv`: the host's clock minus the deployer's at the middle of an SSH
+ * round trip (ms), and that round trip, the bound on the offset's error. Cross-host latencies (camera send
+ * time vs. sink receive time) can be trusted, or corrected, with it. All hosts in parallel.
+ */
+export function clockOffsetsScript(hosts: SshTarget[], ssh: RunContext["ssh"], file: string): string {
+  const probes = hosts.map((h) =>
+    [
+      "(",
+      localSshPrelude(h, ssh),
+      "t0=$(date +%s%3N)",
+      `r=$(timeout 20 ssh "\${SSH_OPTS[@]}" "$TARGET" 'date +%s%3N' 2>/dev/null </dev/null)`,
+      "t1=$(date +%s%3N)",
+      `if [ -n "$r" ]; then echo "${h.name},$(( r - (t0 + t1) / 2 )),$(( t1 - t0 )),$t1"; else echo "${h.name},,,$t1"; fi`,
+      `) > ${shq(file)}.${h.name} &`,
+    ].join("\n"),
+  );
+  return [
+    ...probes,
+    "wait",
+    `{ echo "host,offsetMs,roundTripMs,measuredTs"; cat ${hosts.map((h) => shq(`${file}.${h.name}`)).join(" ")}; } > ${shq(file)}`,
+    `rm -f ${hosts.map((h) => shq(`${file}.${h.name}`)).join(" ")}`,
+  ].join("\n");
 }
 
 /**
@@ -31,7 +59,10 @@ export class RunWindow extends pulumi.ComponentResource {
         create: pulumi
           .all([run.runDir, run.experimentId])
           .apply(([d, id]) =>
-            `mkdir -p ${shq(d)} && printf 'stack: %s\\nexperiment: %s\\nlaunch_started: %s\\n' ${shq(run.stack)} ${shq(id)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${shq(d + "/run.yaml")}`,
+            [
+              `mkdir -p ${shq(d)} && printf 'stack: %s\\nexperiment: %s\\nlaunch_started: %s\\n' ${shq(run.stack)} ${shq(id)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${shq(d + "/run.yaml")}`,
+              clockOffsetsScript(args.hosts, run.ssh, `${d}/clock-offsets.csv`),
+            ].join("\n"),
           ),
         delete: run.runDir.apply(
           (d) => `mkdir -p ${shq(d)} && printf 'stopped: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> ${shq(d + "/run.yaml")}`,

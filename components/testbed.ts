@@ -206,6 +206,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   ];
   const window = new RunWindow("run", {
     run: ctx,
+    hosts: plan.hosts,
     dependsOn: [
       ...plan.steps.filter((s) => s.phase !== "launch").map((s) => graph.get(stepKey(s.id))),
       ...Object.values(netem).map((n) => n.command),

@@ -116,6 +116,10 @@ describe("stack local, end to end", () => {
     expect(fs.existsSync(path.join(runDir, "layers_services-validate.yaml"))).toBe(true);
     expect(fs.existsSync(path.join(runDir, "workflow-validate.out"))).toBe(true);
     expect(fs.existsSync(path.join(runDir, "missing.txt"))).toBe(false);
+    // Every host's clock against the deployer's, measured at launch (same machine here: near zero).
+    const offsets = rows(path.join(runDir, "clock-offsets.csv"));
+    expect(offsets.map((o) => o.host).sort()).toEqual(["e2c-cloud-flink", "e2c-cloud-kafka", "e2c-collector", "e2c-edge-1", "e2c-edge-2", "e2c-fog-1", "e2c-fog-2"]);
+    for (const o of offsets) expect(Math.abs(Number(o.offsetMs))).toBeLessThanOrEqual(Number(o.roundTripMs) + 5);
   });
 
   it("leaves no container, network, process, qdisc or data folder of the testbed behind", () => {
