@@ -3,6 +3,7 @@ import * as command from "@pulumi/command";
 import { stringify } from "yaml";
 import { Plan } from "../planner/planTypes";
 import { describeTask } from "../cli/planReport";
+import { CLOCK_DIR, CLOCK_HEADER } from "./runWindow";
 import { shq } from "./shell";
 
 export interface RunRecordsArgs {
@@ -69,6 +70,8 @@ export class RunRecords extends pulumi.ComponentResource {
             "set -u",
             `cd ${shq(d)} || exit 0`,
             // Host records: time, step, task, outcome (components/shell.ts e2c_record), one file per host.
+            // Each host's clock offset, measured at launch (RunWindow).
+            `{ echo ${shq(CLOCK_HEADER)}; cat ${CLOCK_DIR}/*.csv 2>/dev/null; } > clock-offsets.csv && rm -rf ${CLOCK_DIR}`,
             `cat workflow/*.log 2>/dev/null > ${TASKS_FILE}.done || true`,
             `awk -F'\\t' 'NR == FNR { key = $2 "\\t" $3; when[key] = $1; how[key] = $4; next }
               { key = $1 "\\t" $2; printf "play %s | host %s | %s | step %s | task %s | %s | %s | %s\\n", $3, $5, $4, $1, $2, $6,

@@ -16,28 +16,24 @@ export interface RunWindowArgs {
   hosts: SshTarget[];
 }
 
+/** Where each host's clock offset is written at launch; RunRecords joins them into clock-offsets.csv. */
+export const CLOCK_DIR = "clock";
+export const CLOCK_HEADER = "host,offsetMs,roundTripMs,measuredTs";
+
 /**
- * One line per host of `clock-offsets.csv`: the host's clock minus the deployer's at the middle of an SSH
- * round trip (ms), and that round trip, the bound on the offset's error. Cross-host latencies (camera send
- * time vs. sink receive time) can be trusted, or corrected, with it. All hosts in parallel.
+ * One host's line of `clock-offsets.csv`: its clock minus the deployer's at the middle of an SSH round trip
+ * (ms), and that round trip, the bound on the offset's error. Cross-host latencies (camera send time vs.
+ * sink receive time) can be trusted, or corrected, with it. An unreachable host gets empty figures.
  */
-export function clockOffsetsScript(hosts: SshTarget[], ssh: RunContext["ssh"], file: string): string {
-  const probes = hosts.map((h) =>
-    [
-      "(",
-      localSshPrelude(h, ssh),
-      "t0=$(date +%s%3N)",
-      `r=$(timeout 20 ssh "\${SSH_OPTS[@]}" "$TARGET" 'date +%s%3N' 2>/dev/null </dev/null)`,
-      "t1=$(date +%s%3N)",
-      `if [ -n "$r" ]; then echo "${h.name},$(( r - (t0 + t1) / 2 )),$(( t1 - t0 )),$t1"; else echo "${h.name},,,$t1"; fi`,
-      `) > ${shq(file)}.${h.name} &`,
-    ].join("\n"),
-  );
+export function clockOffsetScript(host: SshTarget, ssh: RunContext["ssh"], runDir: string): string {
   return [
-    ...probes,
-    "wait",
-    `{ echo "host,offsetMs,roundTripMs,measuredTs"; cat ${hosts.map((h) => shq(`${file}.${h.name}`)).join(" ")}; } > ${shq(file)}`,
-    `rm -f ${hosts.map((h) => shq(`${file}.${h.name}`)).join(" ")}`,
+    localSshPrelude(host, ssh),
+    `mkdir -p ${shq(`${runDir}/${CLOCK_DIR}`)}`,
+    "t0=$(date +%s%3N)",
+    `r=$(timeout 20 ssh "\${SSH_OPTS[@]}" "$TARGET" 'date +%s%3N' 2>/dev/null </dev/null)`,
+    "t1=$(date +%s%3N)",
+    `if [ -n "$r" ]; then line="${host.name},$(( r - (t0 + t1) / 2 )),$(( t1 - t0 )),$t1"; else line="${host.name},,,$t1"; fi`,
+    `echo "$line" > ${shq(`${runDir}/${CLOCK_DIR}/${host.name}.csv`)}`,
   ].join("\n");
 }
 
@@ -59,10 +55,7 @@ export class RunWindow extends pulumi.ComponentResource {
         create: pulumi
           .all([run.runDir, run.experimentId])
           .apply(([d, id]) =>
-            [
-              `mkdir -p ${shq(d)} && printf 'stack: %s\\nexperiment: %s\\nlaunch_started: %s\\n' ${shq(run.stack)} ${shq(id)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${shq(d + "/run.yaml")}`,
-              clockOffsetsScript(args.hosts, run.ssh, `${d}/clock-offsets.csv`),
-            ].join("\n"),
+            `mkdir -p ${shq(d)} && printf 'stack: %s\\nexperiment: %s\\nlaunch_started: %s\\n' ${shq(run.stack)} ${shq(id)} "$(date -u +%Y-%m-%dT%H:%M:%SZ)" > ${shq(d + "/run.yaml")}`,
           ),
         delete: run.runDir.apply(
           (d) => `mkdir -p ${shq(d)} && printf 'stopped: %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >> ${shq(d + "/run.yaml")}`,
@@ -72,6 +65,14 @@ export class RunWindow extends pulumi.ComponentResource {
       { parent: this, dependsOn: args.dependsOn, customTimeouts: { create: "1m", delete: "1m" } },
     );
     run.graph.set(RUN_WINDOW_KEY, this.command);
+    // One command per host, so a change of one host's settings touches only its own.
+    for (const host of args.hosts) {
+      new command.local.Command(
+        `${host.name}-clock-offset`,
+        { create: run.runDir.apply((d) => clockOffsetScript(host, run.ssh, d)), interpreter: ["/bin/bash", "-c"] },
+        { parent: this, dependsOn: [this.command], customTimeouts: { create: "1m" } },
+      );
+    }
     this.registerOutputs({});
   }
 }

@@ -4,6 +4,7 @@ import { dockerContainer, dockerNetwork, dockerProvider, remoteImage } from "./d
 import { parseTimeout } from "./processRunner";
 import { randomString } from "./randomRealizer";
 import { Realizer, ResourceContext } from "./realizer";
+import { onRegistration } from "./registrations";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -124,18 +125,14 @@ export class LocalEngine {
       stack,
       false,
     );
-    const monitor = settings.getMonitor();
-    const register = monitor.registerResource.bind(monitor);
-    monitor.registerResource = (req: any, cb: any) => {
-      const ct = req.getCustomtimeouts();
-      this.pending.set(`${req.getType()}\u0000${req.getName()}`, {
-        dependencies: req.getDependenciesList(),
-        parent: req.getParent(),
-        declared: req.getObject()?.toJavaScript() ?? {},
-        timeouts: { createMs: parseTimeout(ct?.getCreate(), 0), deleteMs: parseTimeout(ct?.getDelete(), 0) },
+    onRegistration((d) => {
+      this.pending.set(`${d.type}\u0000${d.name}`, {
+        dependencies: d.dependencies,
+        parent: d.parent,
+        declared: d.raw,
+        timeouts: { createMs: parseTimeout(d.customTimeouts?.create, 0), deleteMs: parseTimeout(d.customTimeouts?.pb_delete, 0) },
       });
-      return register(req, cb);
-    };
+    });
     // A resource that fails to create rejects inside the SDK, out of this call's reach: collect those.
     // Kept until destroy: the SDK may report them after `up` has given up.
     const failures: Error[] = [];

@@ -1,5 +1,6 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { DeclaredResource, onRegistration } from "../../testbed/engine/registrations";
 
 /**
  * Evaluates the real entry point (`index.ts`) under Pulumi's runtime mocks and captures what it sends to
@@ -22,20 +23,8 @@ const settings = require("@pulumi/pulumi/runtime/settings");
 const SIG_KEY: string = rpc.specialSigKey;
 const SECRET_SIG: string = rpc.specialSecretSig;
 
-export interface CapturedResource {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string;
-  custom: boolean;
-  provider: string;
-  dependencies: string[];
-  /** Serialized inputs: secrets are `{[sig]: secretSig, value}` wrappers. */
-  raw: Record<string, unknown>;
-  additionalSecretOutputs: string[];
-  customTimeouts?: { create: string; update: string; pb_delete: string };
-  deleteBeforeReplace: boolean;
-}
+/** A resource as the program declared it (see testbed/engine/registrations.ts). */
+export type CapturedResource = DeclaredResource;
 
 export interface Evaluation {
   stack: string;
@@ -109,24 +98,7 @@ export async function installMocks(
   const monitor = settings.getMonitor();
   const resources: CapturedResource[] = [];
   const registeredOutputs = new Map<string, unknown>();
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req: any, cb: any) => {
-    const ct = req.getCustomtimeouts();
-    resources.push({
-      urn: monitor.newUrn(req.getParent(), req.getType(), req.getName()),
-      type: req.getType(),
-      name: req.getName(),
-      parent: req.getParent(),
-      custom: req.getCustom(),
-      provider: req.getProvider(),
-      dependencies: req.getDependenciesList(),
-      raw: req.getObject()?.toJavaScript() ?? {},
-      additionalSecretOutputs: req.getAdditionalsecretoutputsList(),
-      customTimeouts: ct ? ct.toObject() : undefined,
-      deleteBeforeReplace: req.getDeletebeforereplace(),
-    });
-    return register(req, cb);
-  };
+  onRegistration((d) => resources.push(d));
   const registerOutputs = monitor.registerResourceOutputs.bind(monitor);
   monitor.registerResourceOutputs = (req: any, cb: any) => {
     registeredOutputs.set(req.getUrn(), req.getOutputs()?.toJavaScript());

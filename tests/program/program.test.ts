@@ -103,8 +103,8 @@ describe.each(STACK_FILES)("%s", (file) => {
     // public key and the gate every host access waits for.
     const local = ev.resources.some((r) => r.type === "edge2cloud:testbed:LocalTestbed");
     // finalize steps + stop and fetch per host + one tc per shaped host + key file + start clock + run window
-    // + validation records
-    expect(counts[T.local]).toBe(steps("finalize").length + 2 * plan.hosts.length + netemHosts.size + 4 + (local ? plan.hosts.length + 2 : 0));
+    // + validation records + a clock offset per host
+    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + (local ? plan.hosts.length + 2 : 0));
     expect(counts[T.container]).toBe(containerServices.length + (local ? plan.hosts.length : 0));
     expect(counts[T.provider]).toBe(containerHosts.size);
     expect(counts[T.random]).toBe(1);
