@@ -4,7 +4,7 @@ import { dockerContainer, dockerNetwork, dockerProvider, remoteImage } from "./d
 import { parseTimeout } from "./processRunner";
 import { randomString } from "./randomRealizer";
 import { Realizer, ResourceContext } from "./realizer";
-import { onRegistration } from "./registrations";
+import { DeclaredResource, onRegistration } from "./registrations";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const rpc = require("@pulumi/pulumi/runtime/rpc");
@@ -24,17 +24,10 @@ const REALIZERS: Record<string, Realizer> = {
 };
 
 /** One resource as the program declared it and as the engine realised it. */
-export interface EngineRecord {
-  urn: string;
-  type: string;
-  name: string;
-  parent: string;
-  custom: boolean;
-  provider: string;
-  /** URNs of the resources it depends on (explicit dependsOn and those its inputs come from). */
-  dependencies: string[];
+export interface EngineRecord extends Pick<DeclaredResource, "urn" | "type" | "name" | "parent" | "custom" | "provider" | "dependencies"> {
   /** Inputs as declared, secrets still marked (`{secret: ...}` wrappers). */
   declared: Record<string, unknown>;
+  /** Inputs as realised, secrets revealed. */
   inputs: Record<string, unknown>;
   outputs: Record<string, unknown>;
   timeouts: { createMs: number; deleteMs: number };
