@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Fog gateway: MQTT frames in, people counted from the pixels, compact results out to Kafka.
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { Partitioners } from "kafkajs";
@@ -107,6 +108,8 @@ runProgram<Options>(command, process.argv, async (o, stop) => {
     forwarder.waitForRoom().then(() => done(), done);
   };
   await client.subscribeAsync(o.mqttTopic, { qos: 1 });
+  // The broker keeps nothing for a topic nobody subscribed to yet: whoever starts cameras waits for this.
+  fs.writeFileSync(path.join(o.metrics, "subscribed"), `${Date.now()}\n`);
   console.error(`gateway ${o.id}: ${o.mqtt} ${o.mqttTopic} -> ${o.kafka.join(",")} ${o.kafkaTopic}`);
 
   await sleep(o.duration ? o.duration * 1000 : 2 ** 31 - 1, stop);
