@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as mqtt from "mqtt";
+import { WindowCount } from "../../workloads/shared/window-count";
 import { readMetricsCsv } from "./support/csv";
 import { ProcessGroup, Running, tail } from "./support/processes";
 import { freePort, missingPrerequisites, REPO, script, stopAllUnder } from "./support/services";
@@ -30,14 +31,8 @@ interface InputRecord {
   people: number;
   truth: number;
 }
-interface OutputRecord {
-  area: string;
-  camera: number;
-  windowStart: number;
-  windowEnd: number;
-  frames: number;
-  people: number;
-}
+/** The fields of the Flink job's output record this test reads. */
+type OutputRecord = Pick<WindowCount, "area" | "camera" | "windowStart" | "windowEnd" | "frames" | "people">;
 
 const work = fs.mkdtempSync(path.join(os.tmpdir(), "pipeline-test-"));
 const services = path.join(work, "services");
