@@ -4,14 +4,15 @@ import { repeatCharts, runCharts } from "./charts";
 import { spread } from "./distribution";
 import { RepeatSummary, repeatReportHtml, runReportHtml } from "./renderHtml";
 import { findRunFiles, runDirsIn } from "./resultsLayout";
+import { loadRun } from "./runData";
 import { RunSummary, summarizeRun } from "./summarize";
 
 /** Writes summary.json and report.html into one run's folder; returns the summary. */
 export async function reportRun(dir: string): Promise<RunSummary> {
-  const files = findRunFiles(dir);
-  const summary = summarizeRun(files);
+  const data = loadRun(findRunFiles(dir));
+  const summary = summarizeRun(data);
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
-  fs.writeFileSync(path.join(dir, "report.html"), runReportHtml(summary, await runCharts(files, summary)));
+  fs.writeFileSync(path.join(dir, "report.html"), runReportHtml(summary, await runCharts(data, summary)));
   return summary;
 }
 

@@ -1,8 +1,7 @@
 import * as vega from "vega";
 import { compile, TopLevelSpec } from "vega-lite";
-import { readCsv, readDstatCsv } from "./csvTable";
 import { percentile } from "./distribution";
-import { RunFiles } from "./resultsLayout";
+import { Row, RunData } from "./runData";
 import { RunSummary } from "./summarize";
 
 /** A figure of the report: a title and its picture as SVG. */
@@ -47,12 +46,12 @@ function perSecond(rows: { t: number; v: number }[], series: string) {
   });
 }
 
-const lat = (files: string[]) => files.flatMap((f) => readCsv(f).map((r) => ({ t: Number(r.receivedTs), v: Number(r.latencyMs) })));
+const lat = (rows: Row[]) => rows.map((r) => ({ t: Number(r.receivedTs), v: Number(r.latencyMs) }));
 
 /** The figures of one run. */
-export async function runCharts(files: RunFiles, summary: RunSummary): Promise<Chart[]> {
-  const e2e = lat(files.outSink);
-  const f2c = lat(files.inSink);
+export async function runCharts(data: RunData, summary: RunSummary): Promise<Chart[]> {
+  const e2e = lat(data.outSink);
+  const f2c = lat(data.inSink);
   const charts: Chart[] = [];
   if (e2e.length || f2c.length) {
     charts.push(
@@ -88,7 +87,7 @@ export async function runCharts(files: RunFiles, summary: RunSummary): Promise<C
       }),
     );
   }
-  const gatewaySeries = files.gateways.filter((g) => g.throughput).flatMap((g) => readCsv(g.throughput!).map((r) => ({ time: Number(r.second), received: Number(r.received), gateway: g.id })));
+  const gatewaySeries = data.gateways.flatMap((g) => g.throughput.map((r) => ({ time: Number(r.second), received: Number(r.received), gateway: g.id })));
   if (gatewaySeries.length) {
     charts.push(
       await render("Throughput per gateway", {
@@ -102,14 +101,8 @@ export async function runCharts(files: RunFiles, summary: RunSummary): Promise<C
       }),
     );
   }
-  if (files.dstat.length) {
-    const samples = files.dstat.flatMap((d) =>
-      readDstatCsv(d.file).map((r, i) => {
-        const get = (suffix: string) => Object.entries(r).find(([k]) => k.endsWith(suffix))?.[1];
-        const epoch = get("/epoch");
-        return { host: d.host, t: epoch !== undefined ? epoch * 1000 : i, cpu: 100 - (get("/idl") ?? NaN), memMB: (get("/used") ?? NaN) / 1048576, recvKB: (get("/recv") ?? NaN) / 1024, sendKB: (get("/send") ?? NaN) / 1024 };
-      }),
-    );
+  if (data.hosts.length) {
+    const samples = data.hosts.flatMap((h) => h.samples.map((s) => ({ host: h.host, ...s })));
     const hostChart = (title: string, field: string, axis: string) =>
       render(title, {
         data: { values: samples },
@@ -120,8 +113,8 @@ export async function runCharts(files: RunFiles, summary: RunSummary): Promise<C
           color: { field: "host", type: "nominal" },
         },
       });
-    charts.push(await hostChart("CPU busy per host", "cpu", "CPU busy (%)"), await hostChart("Memory used per host", "memMB", "memory used (MB)"));
-    charts.push(await hostChart("Network received per host", "recvKB", "received (KB/s)"), await hostChart("Network sent per host", "sendKB", "sent (KB/s)"));
+    charts.push(await hostChart("CPU busy per host", "cpuBusyPercent", "CPU busy (%)"), await hostChart("Memory used per host", "memoryUsedMB", "memory used (MB)"));
+    charts.push(await hostChart("Network received per host", "netRecvKBps", "received (KB/s)"), await hostChart("Network sent per host", "netSendKBps", "sent (KB/s)"));
   }
   return charts;
 }

@@ -1,8 +1,6 @@
-import * as fs from "fs";
 import * as path from "path";
-import { readCsv, readDstatCsv } from "./csvTable";
 import { Distribution, distribution } from "./distribution";
-import { RunFiles } from "./resultsLayout";
+import { HostSample, Row, RunData } from "./runData";
 
 export interface RateSeries {
   id: string;
@@ -34,57 +32,43 @@ export interface RunSummary {
   missing: string[];
 }
 
-function rateSeries(id: string, file: string, field: string): RateSeries {
-  const rows = readCsv(file);
-  const total = rows.reduce((s, r) => s + Number(r[field] ?? 0), 0);
+const sum = (rows: Row[], field: string) => rows.reduce((s, r) => s + Number(r[field] ?? 0), 0);
+
+function rateSeries(id: string, rows: Row[], field: string): RateSeries {
+  const total = sum(rows, field);
   return { id, total, perSecond: rows.length ? total / rows.length : 0, seconds: rows.length };
 }
-
-const column = (file: string, name: string) => readCsv(file).map((r) => Number(r[name]));
 
 function mean(values: number[]): number | undefined {
   const v = values.filter((x) => Number.isFinite(x));
   return v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined;
 }
 
-/** dstat's columns in the units dstat writes them (bytes), turned into %, MB and KB/s. */
-function hostLoad(host: string, file: string): HostLoad {
-  const rows = readDstatCsv(file);
-  const pick = (suffix: string) => rows.map((r) => Object.entries(r).find(([k]) => k.endsWith(suffix))?.[1] ?? NaN);
-  const idle = pick("/idl");
-  const used = pick("/used");
-  const recv = pick("/recv");
-  const send = pick("/send");
-  const m = (xs: number[], f = 1) => {
-    const v = mean(xs);
-    return v === undefined ? undefined : v / f;
-  };
-  return { host, samples: rows.length, cpuBusyPercent: m(idle.map((x) => 100 - x)), memoryUsedMB: m(used, 1024 * 1024), netRecvKBps: m(recv, 1024), netSendKBps: m(send, 1024) };
+function hostLoad(host: string, samples: HostSample[]): HostLoad {
+  const m = (k: Exclude<keyof HostSample, "t">) => mean(samples.map((s) => s[k]));
+  return { host, samples: samples.length, cpuBusyPercent: m("cpuBusyPercent"), memoryUsedMB: m("memoryUsedMB"), netRecvKBps: m("netRecvKBps"), netSendKBps: m("netSendKBps") };
 }
 
-export function summarizeRun(files: RunFiles): RunSummary {
-  const producers = files.producers.map((p) => rateSeries(p.id, p.throughput, "sent"));
-  const acked = files.producers.reduce((s, p) => s + readCsv(p.throughput).reduce((a, r) => a + Number(r.acked ?? 0), 0), 0);
-  const gateways = files.gateways.filter((g) => g.throughput).map((g) => rateSeries(g.id, g.throughput!, "received"));
-  const gatewayForwarded = files.gateways.filter((g) => g.throughput).reduce((s, g) => s + rateSeries(g.id, g.throughput!, "forwarded").total, 0);
-  const inSink = files.inSink.flatMap((f) => column(f, "latencyMs"));
-  const outSink = files.outSink.flatMap((f) => column(f, "latencyMs"));
-  const gatewayLatency = files.gateways.filter((g) => g.latency).flatMap((g) => column(g.latency!, "latencyMs"));
-  const missingFile = path.join(files.dir, "MISSING.txt");
+export function summarizeRun(data: RunData): RunSummary {
+  const latencies = (rows: Row[]) => rows.map((r) => Number(r.latencyMs));
+  const producers = data.producers.map((p) => rateSeries(p.id, p.throughput, "sent"));
+  const gateways = data.gateways.filter((g) => g.throughput.length).map((g) => rateSeries(g.id, g.throughput, "received"));
+  const inSink = latencies(data.inSink);
+  const outSink = latencies(data.outSink);
   return {
-    run: path.basename(files.dir),
+    run: path.basename(data.dir),
     frames: {
       sent: producers.reduce((s, p) => s + p.total, 0),
-      acked,
+      acked: data.producers.reduce((s, p) => s + sum(p.throughput, "acked"), 0),
       gatewayReceived: gateways.reduce((s, g) => s + g.total, 0),
-      gatewayForwarded,
+      gatewayForwarded: data.gateways.reduce((s, g) => s + sum(g.throughput, "forwarded"), 0),
       inSink: inSink.length,
       outSinkWindows: outSink.length,
     },
-    latencyMs: { endToEnd: distribution(outSink), fogToCloud: distribution(inSink), gateway: distribution(gatewayLatency) },
+    latencyMs: { endToEnd: distribution(outSink), fogToCloud: distribution(inSink), gateway: distribution(data.gateways.flatMap((g) => latencies(g.latency))) },
     producers,
     gateways,
-    hosts: files.dstat.map((d) => hostLoad(d.host, d.file)),
-    missing: fs.existsSync(missingFile) ? fs.readFileSync(missingFile, "utf8").split("\n").filter(Boolean) : [],
+    hosts: data.hosts.map((h) => hostLoad(h.host, h.samples)),
+    missing: data.missing,
   };
 }
