@@ -4,6 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { LocalEngineBackend } from "../lifecycle/localEngineBackend";
 import { EngineRecord } from "../testbed/engine/localEngine";
+import { writeLocalStackCopy } from "../testbed/localStackCopy";
 
 /**
  * `npm run bench:local`: deploys the local stack with the local engine and measures the time from the start
@@ -33,14 +34,7 @@ function phaseOf(r: EngineRecord): string {
 }
 
 async function once(work: string): Promise<Sample> {
-  const stackFile = path.join(work, "Pulumi.local.yaml");
-  fs.writeFileSync(
-    stackFile,
-    fs
-      .readFileSync(path.join(PROJECT, "Pulumi.local.yaml"), "utf8")
-      .replace("edge2cloud:scenario: configs/cctv-local", `edge2cloud:scenario: ${path.join(PROJECT, "configs/cctv-local")}`)
-      .replace("edge2cloud:results: results", `edge2cloud:results: ${path.join(work, "results")}`),
-  );
+  const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
   const backend = new LocalEngineBackend(PROJECT, "local", stackFile, path.join(work, "id"));
   const t0 = Date.now();
   let firstRecord = NaN;

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { freshRequire } from "../testbed/engine/freshRequire";
 import { EngineRecord, LocalEngine } from "../testbed/engine/localEngine";
 import { DeploymentBackend, DestroyReport } from "./deploymentBackend";
 
@@ -25,11 +26,9 @@ export class LocalEngineBackend implements DeploymentBackend {
       onFailed: (type, name, e) => log(`FAILED ${type} ${name}: ${e.message}`),
     });
     const index = path.join(this.projectDir, "index.ts");
-    return this.engine.up("edge2cloud", this.stackName, { "edge2cloud:sshPrivateKey": fs.readFileSync(this.sshKeyFile, "utf8") }, ["edge2cloud:sshPrivateKey"], () => {
-      // A fresh program per run: modules of the project are evaluated again, node_modules are kept.
-      for (const k of Object.keys(require.cache)) if (k.startsWith(this.projectDir) && !k.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[k];
-      return require(index);
-    });
+    return this.engine.up("edge2cloud", this.stackName, { "edge2cloud:sshPrivateKey": fs.readFileSync(this.sshKeyFile, "utf8") }, ["edge2cloud:sshPrivateKey"], () =>
+      freshRequire(this.projectDir, index),
+    );
   }
 
   /** What the last `up` created, in order of completion (for benchmarks and tests). */

@@ -17,13 +17,13 @@ export interface HostBinding {
 }
 
 /**
- * The hosts a play runs on: the services its `hosts` selector matches, in plan order, one entry per host
- * (a host that runs two matched roles, like Flink's JobManager and TaskManager, is one Ansible host).
+ * The hosts a play runs on, from the services its `hosts` selector matched (in plan order): one entry per
+ * host (a host that runs two matched roles, like Flink's JobManager and TaskManager, is one Ansible host).
  */
-export function playHosts(play: PlayDecl, services: PlannedService[]): PlayHost[] {
+export function playHosts(selected: PlannedService[]): PlayHost[] {
   const seen = new Set<string>();
   const out: PlayHost[] = [];
-  for (const s of new Selector(play.hosts).select(services)) {
+  for (const s of selected) {
     if (seen.has(s.host)) continue;
     seen.add(s.host);
     out.push({ host: s.host, address: s.address, service: s });

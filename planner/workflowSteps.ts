@@ -9,6 +9,8 @@ import { TemplateError, TemplateRenderer } from "./templateRenderer";
 
 interface PlayExpansion {
   play: PlayDecl;
+  /** The services the play's `hosts` selector matched. */
+  selected: PlannedService[];
   hosts: PlayHost[];
   bindings: HostBinding[];
 }
@@ -27,7 +29,8 @@ export function workflowSteps(
   const renderer = new TemplateRenderer();
   const reported = new Set<string>();
   const expansions: PlayExpansion[] = scenario.plays.map((play) => {
-    const hosts = playHosts(play, services);
+    const selected = new Selector(play.hosts).select(services);
+    const hosts = playHosts(selected);
     if (hosts.length === 0) {
       diags.add({
         location: play.location,
@@ -36,7 +39,7 @@ export function workflowSteps(
         expected: `a selector such as ${[...new Set(services.map((s) => s.id.split(".").slice(0, 2).join(".") + ".*"))].slice(0, 4).join(", ")}`,
       });
     }
-    return { play, hosts, bindings: bindDependsOn(play, hosts, services, diags) };
+    return { play, selected, hosts, bindings: bindDependsOn(play, hosts, services, diags) };
   });
 
   const warnings: string[] = [];
@@ -55,7 +58,7 @@ export function workflowSteps(
   const stepIds = (play: number, phase: Phase) => steps.filter((s) => s.play === play && s.phase === phase).map((s) => s.id);
   for (const phase of PHASES) {
     const prepareIds = phase === "launch" ? steps.filter((s) => s.phase === "prepare").map((s) => s.id) : [];
-    for (const { play, hosts, bindings } of expansions) {
+    for (const { play, selected, hosts, bindings } of expansions) {
       const tasks = play.phases[phase];
       if (tasks.length === 0) continue;
       const depIds = playDeps.get(play.index)!.flatMap((q) => stepIds(q, phase));
@@ -78,7 +81,7 @@ export function workflowSteps(
           play: play.index,
           playHosts: play.hosts,
           phase,
-          services: new Selector(play.hosts).select(services).filter((s) => s.host === h.host).map((s) => s.id),
+          services: selected.filter((s) => s.host === h.host).map((s) => s.id),
           needsServices: [
             ...new Set([...services.filter((s) => s.host === h.host && s.container).map((s) => s.id), ...bindings[i].peers.filter((p) => p.container).map((p) => p.id)]),
           ],
@@ -161,7 +164,7 @@ function playDependencies(expansions: PlayExpansion[], services: PlannedService[
   for (const { play } of expansions) {
     const wanted = new Set(play.dependsOn.flatMap((d) => new Selector(d.serviceSelector).select(services).map((s) => s.id)));
     const on = expansions
-      .filter((q) => q.play.index !== play.index && new Selector(q.play.hosts).select(services).some((s) => wanted.has(s.id)))
+      .filter((q) => q.play.index !== play.index && q.selected.some((s) => wanted.has(s.id)))
       .map((q) => q.play.index);
     deps.set(play.index, on);
   }

@@ -63,8 +63,6 @@ const CONTAINER_KEYS = [
   "user", "workingDir", "init", "sysctls", "stopSignal", "stopTimeout", "rm", "start", "logDriver", "logOpts", "memory", "shmSize", "tmpfs",
 ];
 
-const seconds = (d: string | undefined) => (d ? d : undefined);
-
 /** `docker.Container`: `docker create` with the declared settings, uploads, start, then wait for healthy. */
 export const dockerContainer: Realizer = {
   async create(r) {
@@ -106,10 +104,10 @@ export const dockerContainer: Realizer = {
       if (tests[0] === "CMD") args.push("--health-cmd", shellJoin(tests.slice(1)));
       else if (tests[0] === "CMD-SHELL") args.push("--health-cmd", tests[1]);
       else throw new Error(`${r.name}: healthcheck tests must start with CMD or CMD-SHELL`);
-      if (seconds(hc.interval)) args.push("--health-interval", hc.interval);
-      if (seconds(hc.timeout)) args.push("--health-timeout", hc.timeout);
+      if (hc.interval) args.push("--health-interval", hc.interval);
+      if (hc.timeout) args.push("--health-timeout", hc.timeout);
       if (hc.retries) args.push("--health-retries", String(hc.retries));
-      if (seconds(hc.startPeriod)) args.push("--health-start-period", hc.startPeriod);
+      if (hc.startPeriod) args.push("--health-start-period", hc.startPeriod);
     }
     if (i.entrypoints?.length) args.push("--entrypoint", i.entrypoints[0]);
     args.push(str(i.image, `${r.name} image`));

@@ -62,7 +62,8 @@ function unwrapSecrets(v: unknown): unknown {
 export class LocalEngine {
   readonly records: EngineRecord[] = [];
   private detach: () => void = () => undefined;
-  private readonly pending = new Map<string, { dependencies: string[]; parent: string; timeouts: { createMs: number; deleteMs: number }; declared: Record<string, unknown> }>();
+  /** What the program declared, by type and name, until the mock's newResource takes it. */
+  private readonly pending = new Map<string, DeclaredResource>();
 
   constructor(private readonly events: EngineEvents = {}) {}
 
@@ -82,7 +83,8 @@ export class LocalEngine {
           const realizer = REALIZERS[a.type];
           if (!realizer) throw new Error(`the local engine cannot realise resource type ${a.type} (${a.name})`);
           const provider = a.provider ? this.records.find((r) => a.provider!.startsWith(r.urn))?.outputs : undefined;
-          const ctx: ResourceContext = { type: a.type, name: a.name, urn, inputs: unwrapSecrets(a.inputs) as Record<string, unknown>, timeouts: meta?.timeouts ?? { createMs: 0, deleteMs: 0 }, provider };
+          const timeouts = { createMs: parseTimeout(meta?.customTimeouts?.create, 0), deleteMs: parseTimeout(meta?.customTimeouts?.pb_delete, 0) };
+          const ctx: ResourceContext = { type: a.type, name: a.name, urn, inputs: unwrapSecrets(a.inputs) as Record<string, unknown>, timeouts, provider };
           const t0 = Date.now();
           let outputs: Record<string, unknown>;
           try {
@@ -101,7 +103,7 @@ export class LocalEngine {
             custom: true,
             provider: a.provider ?? "",
             dependencies: meta?.dependencies ?? [],
-            declared: meta?.declared ?? {},
+            declared: meta?.raw ?? {},
             inputs: ctx.inputs,
             outputs,
             timeouts: ctx.timeouts,
@@ -118,14 +120,7 @@ export class LocalEngine {
       stack,
       false,
     );
-    onRegistration((d) => {
-      this.pending.set(`${d.type}\u0000${d.name}`, {
-        dependencies: d.dependencies,
-        parent: d.parent,
-        declared: d.raw,
-        timeouts: { createMs: parseTimeout(d.customTimeouts?.create, 0), deleteMs: parseTimeout(d.customTimeouts?.pb_delete, 0) },
-      });
-    });
+    onRegistration((d) => this.pending.set(`${d.type}\u0000${d.name}`, d));
     // A resource that fails to create rejects inside the SDK, out of this call's reach: collect those.
     // Kept until destroy: the SDK may report them after `up` has given up.
     const failures: Error[] = [];

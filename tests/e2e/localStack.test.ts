@@ -8,6 +8,7 @@ import { LocalEngineBackend } from "../../lifecycle/localEngineBackend";
 import { Diagnostics } from "../../model/diagnostic";
 import { loadStackFile } from "../../model/loadStack";
 import { buildReport } from "../../report/buildReport";
+import { writeLocalStackCopy } from "../../testbed/localStackCopy";
 import { RunSummary } from "../../report/summarize";
 
 /**
@@ -55,14 +56,7 @@ describe("stack local, end to end", () => {
     if (missing.length) throw new Error(`the local stack test needs ${missing.join(", ")}`);
     execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(work, "id")]);
     // The committed stack, with its results going to this test's own folder.
-    const stackFile = path.join(work, "Pulumi.local.yaml");
-    fs.writeFileSync(
-      stackFile,
-      fs
-        .readFileSync(STACK, "utf8")
-        .replace("edge2cloud:scenario: configs/cctv-local", `edge2cloud:scenario: ${path.join(PROJECT, "configs/cctv-local")}`)
-        .replace("edge2cloud:results: results", `edge2cloud:results: ${path.join(work, "results")}`),
-    );
+    const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
     const backend = new LocalEngineBackend(PROJECT, "local", stackFile, path.join(work, "id"));
     const sink = new PassThrough();
     sink.resume();

@@ -1,34 +1,17 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { Evaluation, FreshLoader, PROJECT_DIR, evaluateProgram } from "./mockProgram";
+import { writeLocalStackCopy } from "../../testbed/localStackCopy";
+import { Evaluation, jestLoader, PROJECT_DIR, evaluateProgram } from "./mockProgram";
 
 /**
  * A second `pulumi up` after changing one gateway's setting must touch only that gateway: compare the
  * inputs the program declares before and after (what the engine diffs to decide updates).
  */
-const jestLoader: FreshLoader = (file) => {
-  let m: unknown;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require(file);
-  });
-  return m;
-};
 
 function stackVariant(edit: (text: string) => string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2c-change-"));
-  const file = path.join(dir, "Pulumi.local.yaml");
-  const text = fs
-    .readFileSync(path.join(PROJECT_DIR, "Pulumi.local.yaml"), "utf8")
-    // Paths relative to the stack file would differ between the two copies: make them absolute.
-    .replace(
-      "edge2cloud:scenario: configs/cctv-local",
-      `edge2cloud:scenario: ${path.join(PROJECT_DIR, "configs/cctv-local")}\n  edge2cloud:artifacts: ${path.join(PROJECT_DIR, "artifacts")}`,
-    )
-    .replace("edge2cloud:results: results", `edge2cloud:results: ${path.join(PROJECT_DIR, "results")}`);
-  fs.writeFileSync(file, edit(text));
-  return file;
+  // Each copy in a folder of its own; paths are made absolute so the two copies declare the same.
+  return writeLocalStackCopy(PROJECT_DIR, fs.mkdtempSync(path.join(os.tmpdir(), "e2c-change-")), path.join(PROJECT_DIR, "results"), edit);
 }
 
 const declared = (ev: Evaluation) => new Map(ev.resources.map((r) => [`${r.type}::${r.name}`, JSON.stringify({ raw: r.raw, deps: [...r.dependencies].sort(), parent: r.parent })]));

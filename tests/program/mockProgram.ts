@@ -38,15 +38,17 @@ export interface Evaluation {
   seconds: number;
 }
 
-/** Loads a module afresh (jest: `jest.isolateModules`; plain node: through a purged require cache). */
+/** Loads a module afresh (jest: `jest.isolateModules`; plain node: testbed/engine/freshRequire). */
 export type FreshLoader = (file: string) => unknown;
 
-export const nodeFreshLoader: FreshLoader = (file) => {
-  for (const k of Object.keys(require.cache)) {
-    if (k.startsWith(PROJECT_DIR) && !k.includes(`${path.sep}node_modules${path.sep}`)) delete require.cache[k];
-  }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require(file);
+/** For tests: the program evaluated in a module registry of its own. */
+export const jestLoader: FreshLoader = (file) => {
+  let m: unknown;
+  jest.isolateModules(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    m = require(file);
+  });
+  return m;
 };
 
 export const MOCK_EXPERIMENT_ID = "t3strun1";

@@ -11,7 +11,7 @@ import {
   CapturedResource,
   DependencyGraph,
   Evaluation,
-  FreshLoader,
+  jestLoader,
   KEY_MARKER,
   MOCK_RUN_STARTED,
   PROJECT_DIR,
@@ -21,14 +21,6 @@ import {
   reveal,
 } from "./mockProgram";
 
-const jestLoader: FreshLoader = (file) => {
-  let m: unknown;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require(file);
-  });
-  return m;
-};
 
 /** Every stack file of the project: a new one is tested without touching this file. */
 const STACK_FILES = fs

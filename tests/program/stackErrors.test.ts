@@ -1,21 +1,13 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { FreshLoader, INDEX, PROJECT_DIR, installMocks } from "./mockProgram";
+import { jestLoader, INDEX, PROJECT_DIR, installMocks } from "./mockProgram";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { waitForRPCs } = require("@pulumi/pulumi/runtime/settings") as { waitForRPCs: () => Promise<void> };
 
 /** The entry point refuses a bad stack before declaring anything, and says where and what. */
 
-const jestLoader: FreshLoader = (file) => {
-  let m: unknown;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require(file);
-  });
-  return m;
-};
 
 let dir: string;
 beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2c-stack-errors-"))));

@@ -6,7 +6,7 @@ import { stepScript, finalizeScript, monitorScript, stopScript } from "../../com
 import { hostShaping } from "../../netem/netemPlan";
 import { tcApplyScript, tcRemoveScript } from "../../netem/tcScript";
 import { planFromFiles } from "../../planner/planFromFiles";
-import { CapturedResource, Evaluation, FAKE_KEY, FreshLoader, MOCK_EXPERIMENT_ID, MOCK_RUN_STARTED, PROJECT_DIR, evaluateProgram, reveal } from "./mockProgram";
+import { CapturedResource, Evaluation, FAKE_KEY, jestLoader, MOCK_EXPERIMENT_ID, MOCK_RUN_STARTED, PROJECT_DIR, evaluateProgram, reveal } from "./mockProgram";
 
 /**
  * The destroy-time scripts, run for real against hosts that cannot be reached: loopback addresses on a
@@ -14,14 +14,6 @@ import { CapturedResource, Evaluation, FAKE_KEY, FreshLoader, MOCK_EXPERIMENT_ID
  * write what was lost to `<run>/missing.txt`, so one dead host never blocks the others' finalize and fetch.
  */
 
-const jestLoader: FreshLoader = (file) => {
-  let m: unknown;
-  jest.isolateModules(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    m = require(file);
-  });
-  return m;
-};
 
 let dir: string;
 let stackFile: string;
