@@ -21,7 +21,7 @@ const program = new Command("experiment")
   .option("--repeat <n>", "extra runs (E2Clab's --repeat)", wholeNumber(0), 0)
   .option("--duration <seconds>", "experiment duration of each run (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (needs the Pulumi CLI) or local (the local testbed without it)").choices(["pulumi", "local"]))
-  .option("--ssh-key <file>", "private key for the local engine (default: the local testbed's key)")
+  .option("--ssh-key <file>", "private key for --engine local on real hosts (the local testbed makes its own)")
   .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string }) => {
     const diags = new Diagnostics();
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(o.stack)), diags);

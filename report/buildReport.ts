@@ -4,13 +4,15 @@ import { repeatCharts, runCharts } from "./charts";
 import { spread } from "./distribution";
 import { RepeatSummary, repeatReportHtml, runReportHtml } from "./renderHtml";
 import { findRunFiles, runDirsIn } from "./resultsLayout";
+import { readRecordedRuns, RecordedRun, recordedRunOf } from "./runOutcomes";
 import { loadRun } from "./runData";
 import { RunSummary, summarizeRun } from "./summarize";
 
 /** Writes summary.json and report.html into one run's folder; returns the summary. */
-export async function reportRun(dir: string): Promise<RunSummary> {
+export async function reportRun(dir: string, recorded?: RecordedRun): Promise<RunSummary> {
   const data = loadRun(findRunFiles(dir));
   const summary = summarizeRun(data);
+  if (recorded) summary.outcome = { status: recorded.status, errors: recorded.errors };
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.html"), runReportHtml(summary, await runCharts(data, summary)));
   return summary;
@@ -33,14 +35,17 @@ export function summarizeRepeat(summaries: RunSummary[]): RepeatSummary {
  */
 export async function buildReport(dir: string): Promise<string[]> {
   const runs = runDirsIn(dir);
-  if (runs.length === 0) {
+  const recorded = readRecordedRuns(dir);
+  if (runs.length === 0 && recorded.length === 0) {
     await reportRun(dir);
     return [path.join(dir, "report.html")];
   }
   const summaries = [];
-  for (const r of runs) summaries.push(await reportRun(r));
-  const repeat = summarizeRepeat(summaries);
+  for (const r of runs) summaries.push(await reportRun(r, recordedRunOf(recorded, r)));
+  // Figures across runs come from the runs that ended well; the others are listed with their reasons.
+  const good = summaries.filter((s) => (s.outcome?.status ?? "ok") === "ok");
+  const repeat = { ...summarizeRepeat(good), recordedRuns: recorded };
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(repeat, null, 2) + "\n");
-  fs.writeFileSync(path.join(dir, "report.html"), repeatReportHtml(repeat, await repeatCharts(summaries)));
+  fs.writeFileSync(path.join(dir, "report.html"), repeatReportHtml(repeat, good.length ? await repeatCharts(good) : []));
   return [...runs.map((r) => path.join(r, "report.html")), path.join(dir, "report.html")];
 }

@@ -1,5 +1,6 @@
 import { Chart } from "./charts";
 import { Distribution, Spread } from "./distribution";
+import { RecordedRun } from "./runOutcomes";
 import { RunSummary } from "./summarize";
 
 const esc = (s: string) => s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -22,12 +23,20 @@ const figure = (c: Chart) =>
 
 const STYLE = `body{font-family:sans-serif;margin:2em auto;max-width:70em;color:#222}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}
-figure{margin:1.5em 0}figcaption{font-size:.9em;color:#555}.missing{background:#fff3f3;border:1px solid #e99;padding:.5em 1em}`;
+figure{margin:1.5em 0}figcaption{font-size:.9em;color:#555}.missing{background:#fff3f3;border:1px solid #e99;padding:.5em 1em}
+.failed{background:#fde2e2;border:2px solid #c33;padding:.5em 1em}`;
+
+/** A run that did not end well says so first: its figures are whatever was collected, not results. */
+function outcomeBanner(s: RunSummary): string {
+  if (!s.outcome || s.outcome.status === "ok") return "";
+  return `<div class="failed"><h2>This run ${esc(s.outcome.status)}</h2><p>What follows is what could be collected; it is not a result of the experiment.</p><ul>${s.outcome.errors.map((e) => `<li>${esc(e)}</li>`).join("")}</ul></div>`;
+}
 
 export function runReportHtml(s: RunSummary, charts: Chart[]): string {
   const f = s.frames;
   return `<!doctype html><html><head><meta charset="utf-8"><title>Run ${esc(s.run)}</title><style>${STYLE}</style></head><body>
-<h1>Run ${esc(s.run)}</h1>
+<h1>Run ${esc(s.run)}${s.outcome && s.outcome.status !== "ok" ? ` (${esc(s.outcome.status)})` : ""}</h1>
+${outcomeBanner(s)}
 ${s.missing.length ? `<div class="missing"><h2>Not collected</h2><ul>${s.missing.map((m) => `<li>${esc(m)}</li>`).join("")}</ul></div>` : ""}
 <h2>Frames</h2>
 ${table(["sent by producers", "acked by brokers", "received by gateways", "forwarded to Kafka", "read by in-sink", "windows read by out-sink"], [[f.sent, f.acked, f.gatewayReceived, f.gatewayForwarded, f.inSink, f.outSinkWindows]])}
@@ -51,12 +60,24 @@ export interface RepeatSummary {
   fogToCloud: Record<"p50" | "p95" | "p99", Spread | undefined>;
   framesSent?: Spread;
   framesAtInSink?: Spread;
+  /** Every run the runner recorded (runs.json), including those that failed, with their reasons. */
+  recordedRuns?: RecordedRun[];
+}
+
+function recordedRunsTable(runs: RecordedRun[]): string {
+  if (!runs.length) return "";
+  const failed = runs.filter((r) => r.status !== "ok");
+  return `<h2>Runs</h2>${failed.length ? `<div class="failed"><p>${failed.length} of ${runs.length} runs did not end well; the figures above leave them out.</p></div>` : ""}${table(
+    ["run", "status", "started", "results folder", "errors"],
+    runs.map((r) => [r.run, r.status, r.startedAt, r.resultsFolder ?? "(none)", r.errors.join(" | ") || "–"]),
+  )}`;
 }
 
 export function repeatReportHtml(r: RepeatSummary, charts: Chart[]): string {
   const row = (name: string, sp?: Spread) => [name, sp?.runs ?? 0, num(sp?.mean), num(sp?.sd), num(sp?.min), num(sp?.max)];
   return `<!doctype html><html><head><meta charset="utf-8"><title>${r.runs.length} runs</title><style>${STYLE}</style></head><body>
-<h1>${r.runs.length} runs: ${esc(r.runs.join(", "))}</h1>
+<h1>${r.runs.length ? `${r.runs.length} runs: ${esc(r.runs.join(", "))}` : "No run produced results"}</h1>
+${recordedRunsTable(r.recordedRuns ?? [])}
 ${table(["", "runs", "mean", "sd", "min", "max"], [
     row("end-to-end p50 (ms)", r.endToEnd.p50),
     row("end-to-end p95 (ms)", r.endToEnd.p95),

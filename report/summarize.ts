@@ -30,6 +30,8 @@ export interface RunSummary {
   hosts: HostLoad[];
   /** Records of what could not be collected (unreachable hosts, missing files), as written at destroy. */
   missing: string[];
+  /** How the run ended, when the runner recorded it (runs.json): a failed run's figures are not results. */
+  outcome?: { status: "ok" | "failed" | "interrupted"; errors: string[] };
 }
 
 const sum = (rows: Row[], field: string) => rows.reduce((s, r) => s + Number(r[field] ?? 0), 0);

@@ -5,6 +5,8 @@ import * as path from "path";
 import { PassThrough } from "stream";
 import { runExperiment, RunOutcome } from "../../lifecycle/experimentRunner";
 import { LocalEngineBackend } from "../../lifecycle/localEngineBackend";
+import { StackWorkspace } from "../../lifecycle/stackWorkspace";
+import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { Diagnostics } from "../../model/diagnostic";
 import { loadStackFile } from "../../model/loadStack";
 import { buildReport } from "../../report/buildReport";
@@ -54,10 +56,12 @@ describe("stack local, end to end", () => {
   beforeAll(async () => {
     const missing = requirements();
     if (missing.length) throw new Error(`the local stack test needs ${missing.join(", ")}`);
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(work, "id")]);
-    // The committed stack, with its results going to this test's own folder.
+    // The committed stack, with its results going to this test's own folder, rewritten as `pulumi config
+    // set` leaves a stack file (values as strings, an encryptionsalt); a fresh tool home (no key, no state).
+    const workspace = new StackWorkspace(PROJECT, "local", path.join(work, "home"));
     const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
-    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, path.join(work, "id"));
+    setConfigAsCli(stackFile, workspace.passphrase, {});
+    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
     const sink = new PassThrough();
     sink.resume();
     [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds: DURATION, resultsRoot, out: sink as unknown as NodeJS.WriteStream });
