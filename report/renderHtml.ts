@@ -78,7 +78,7 @@ export function repeatReportHtml(r: RepeatSummary, charts: Chart[]): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>${r.runs.length} runs</title><style>${STYLE}</style></head><body>
 <h1>${r.runs.length ? `${r.runs.length} runs: ${esc(r.runs.join(", "))}` : "No run produced results"}</h1>
 ${recordedRunsTable(r.recordedRuns ?? [])}
-${table(["", "runs", "mean", "sd", "min", "max"], [
+${!r.runs.length ? "" : table(["", "runs", "mean", "sd", "min", "max"], [
     row("end-to-end p50 (ms)", r.endToEnd.p50),
     row("end-to-end p95 (ms)", r.endToEnd.p95),
     row("end-to-end p99 (ms)", r.endToEnd.p99),
