@@ -3,6 +3,7 @@ import * as path from "path";
 import { chooseBackend, EngineChoice, hasPulumiCli } from "../lifecycle/chooseBackend";
 import { runExperiment } from "../lifecycle/experimentRunner";
 import { ensureDockerEngine, ensureImages } from "../lifecycle/localMachine";
+import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { buildReport } from "../report/buildReport";
@@ -37,7 +38,7 @@ const program = new Command("start")
     const backend = chooseBackend(PROJECT_DIR, STACK, o.engine);
     say(
       backend.name === "pulumi"
-        ? "deploying with the Pulumi CLI (state in ~/.edge2cloud/pulumi-state)"
+        ? `deploying with the Pulumi CLI (state in ${new StackWorkspace(PROJECT_DIR, STACK).stateDir})`
         : `deploying with the project's own engine (testbed/engine)${hasPulumiCli() ? "" : ": the Pulumi CLI is not installed"}`,
     );
     const durationSeconds = o.duration ?? settings!.durationSeconds;
