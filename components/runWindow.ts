@@ -40,6 +40,7 @@ export function clockOffsetScript(host: SshTarget, ssh: RunContext["ssh"], runDi
     localSshPrelude(host, ssh),
     `mkdir -p ${shq(`${runDir}/${dir}`)}`,
     `coproc REMOTE { timeout 30 ssh "\${SSH_OPTS[@]}" "$TARGET" 'while read -r _; do date +%s%3N; done' 2>/dev/null; }`,
+    "pid=$REMOTE_PID",
     'best=""; off=""',
     "for _ in 1 2 3 4 5; do",
     '  t0=$(date +%s%3N); echo >&"${REMOTE[1]}" 2>/dev/null || break',
@@ -47,9 +48,9 @@ export function clockOffsetScript(host: SshTarget, ssh: RunContext["ssh"], runDi
     "  t1=$(date +%s%3N); rtt=$(( t1 - t0 ))",
     '  if [ -z "$best" ] || [ "$rtt" -lt "$best" ]; then best=$rtt; off=$(( r - (t0 + t1) / 2 )); fi',
     "done",
-    'if [ -n "${REMOTE[1]:-}" ]; then eval "exec ${REMOTE[1]}>&-"; fi; wait 2>/dev/null',
+    'if [ -n "${REMOTE[1]:-}" ]; then eval "exec ${REMOTE[1]}>&-"; fi; wait "$pid" 2>/dev/null; rc=$?',
     `echo "${host.name},$off,$best,$(date +%s%3N)" > ${shq(`${runDir}/${dir}/${host.name}.csv`)}`,
-    ...(atEnd ? ['if [ -z "$best" ]; then e2c_lost "clock offset at the end of the run" "no answer over ssh"; fi', "exit 0"] : []),
+    ...(atEnd ? ['if [ -z "$best" ]; then e2c_lost "clock offset at the end of the run" "$(e2c_reason $rc)"; fi', "exit 0"] : []),
   ].join("\n");
 }
 
