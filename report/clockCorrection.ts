@@ -78,16 +78,18 @@ export function readClocks(data: RunData, hostsOfRun: Iterable<string>): Clocks 
 /**
  * A host's offset at time t (ms since epoch) and its bound: interpolated between the launch and end
  * measurements (a clock drifts steadily over minutes), held constant outside them, or the one measurement
- * there is.
+ * there is. The interpolated value's error is the same mix of the two measurements' errors, so its bound
+ * is the same mix of their bounds: a poor measurement at launch (a loaded deployer) weighs little at the end.
  */
 export function offsetAt(c: HostClock | undefined, t: number): { offsetMs: number; boundMs: number } | undefined {
   const a = c?.launch;
   const b = c?.end;
   if (a && b) {
-    const bound = Math.max(boundOf(a), boundOf(b));
-    if (a.measuredTs === undefined || b.measuredTs === undefined || b.measuredTs <= a.measuredTs) return { offsetMs: (a.offsetMs + b.offsetMs) / 2, boundMs: bound };
-    const f = Math.min(1, Math.max(0, (t - a.measuredTs) / (b.measuredTs - a.measuredTs)));
-    return { offsetMs: a.offsetMs + f * (b.offsetMs - a.offsetMs), boundMs: bound };
+    const f =
+      a.measuredTs === undefined || b.measuredTs === undefined || b.measuredTs <= a.measuredTs
+        ? 0.5
+        : Math.min(1, Math.max(0, (t - a.measuredTs) / (b.measuredTs - a.measuredTs)));
+    return { offsetMs: a.offsetMs + f * (b.offsetMs - a.offsetMs), boundMs: (1 - f) * boundOf(a) + f * boundOf(b) };
   }
   const m = a ?? b;
   return m && { offsetMs: m.offsetMs, boundMs: boundOf(m) };

@@ -67,7 +67,7 @@ function clockCorrectionHtml(s: RunSummary): string {
 <p>Each latency subtracts two hosts' timestamps (${MEASURES.map((m) => `${esc(MEASURE_NAMES[m])}: ${esc(MEASURE_CLOCKS[m].receive)} minus ${esc(MEASURE_CLOCKS[m].send)}`).join("; ")}).
 Each host's offset from the deployer's clock is measured at launch and at the end of the run; the correction subtracts the
 receiving host's offset minus the sending host's, interpolated at each timestamp. The bound is half of each host's round trip
-plus ${READING_RESOLUTION_MS} ms of reading resolution, summed over the two hosts.</p>
+plus ${READING_RESOLUTION_MS} ms of reading resolution (interpolated as the offset), summed over the two hosts.</p>
 <h3>Whole run</h3>
 ${table(CORRECTION_HEAD, correctionRows(s.clockCorrectedMs))}
 ${s.steadyState.interval ? `<h3>Steady state</h3>${table(CORRECTION_HEAD, correctionRows(s.steadyState.clockCorrectedMs))}` : ""}
