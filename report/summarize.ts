@@ -1,7 +1,7 @@
 import * as path from "path";
-import { Clocks, MeasureCorrection, correctRecords, readClocks, summarizeCorrection } from "./clockCorrection";
+import { Clocks, CorrectedRecord, MeasureCorrection, correctRecords, readClocks, summarizeCorrection } from "./clockCorrection";
 import { Distribution, distribution } from "./distribution";
-import { MEASURES, Measure, latencyRecords } from "./latencyRecords";
+import { LatencyRecord, MEASURES, Measure, latencyRecords } from "./latencyRecords";
 import { HostSample, Row, RunData } from "./runData";
 import { DEFAULT_STEADY_STATE, SteadyInterval, SteadyStateOptions, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
 
@@ -72,25 +72,19 @@ function hostLoad(host: string, samples: HostSample[]): HostLoad {
   return { host, samples: samples.length, cpuBusyPercent: m("cpuBusyPercent"), memoryUsedMB: m("memoryUsedMB"), netRecvKBps: m("netRecvKBps"), netSendKBps: m("netSendKBps") };
 }
 
-/** Distributions by measure, leaving out measures without records. */
-function figures(values: Record<Measure, number[]>): LatencyFigures {
-  return Object.fromEntries(MEASURES.flatMap((m) => (values[m].length ? [[m, distribution(values[m])!]] : []))) as LatencyFigures;
-}
-
 export function summarizeRun(data: RunData, options: SteadyStateOptions = DEFAULT_STEADY_STATE): RunSummary {
-  const latencies = (rows: Row[]) => rows.map((r) => Number(r.latencyMs));
   const producers = data.producers.map((p) => rateSeries(p, p.throughput, "sent"));
   const gateways = data.gateways.filter((g) => g.throughput.length).map((g) => rateSeries(g, g.throughput, "received"));
   const records = latencyRecords(data);
   const hostsOfRun = new Set<string>([...data.serviceHosts.values(), ...data.hosts.map((h) => h.host)]);
   for (const m of MEASURES) for (const r of records[m]) for (const h of [r.sendHost, r.receiveHost]) if (h) hostsOfRun.add(h);
   const clocks = readClocks(data, hostsOfRun);
-  const corrected = Object.fromEntries(MEASURES.map((m) => [m, correctRecords(records[m], clocks)])) as Record<Measure, ReturnType<typeof correctRecords>>;
-  const correction = (pick: (m: Measure) => ReturnType<typeof correctRecords>) =>
-    Object.fromEntries(MEASURES.filter((m) => pick(m).length).map((m) => [m, summarizeCorrection(pick(m))]));
+  const byMeasure = <T, U>(f: (m: Measure) => T[], g: (values: T[]) => U) => Object.fromEntries(MEASURES.filter((m) => f(m).length).map((m) => [m, g(f(m))]));
+  const corrected = Object.fromEntries(MEASURES.map((m) => [m, correctRecords(records[m], clocks)])) as Record<Measure, CorrectedRecord[]>;
   const steady = steadyInterval(data, options);
   const interval = "interval" in steady ? steady.interval : undefined;
-  const steadyRecords = (m: Measure) => (interval ? corrected[m].filter((r) => inSteadyState(r, interval)) : []);
+  const steadyRecords = Object.fromEntries(MEASURES.map((m) => [m, interval ? corrected[m].filter((r) => inSteadyState(r, interval)) : []])) as Record<Measure, CorrectedRecord[]>;
+  const latencies = (rs: LatencyRecord[]) => distribution(rs.map((r) => r.latencyMs))!;
   return {
     run: path.basename(data.dir),
     frames: {
@@ -101,15 +95,17 @@ export function summarizeRun(data: RunData, options: SteadyStateOptions = DEFAUL
       inSink: data.inSink.length,
       outSinkWindows: data.outSink.length,
     },
-    latencyMs: figures({ endToEnd: latencies(data.outSink), fogToCloud: latencies(data.inSink), gateway: data.gateways.flatMap((g) => latencies(g.latency)) }),
-    steadyState: {
-      ...(interval ? { interval } : { reason: "reason" in steady ? steady.reason : undefined }),
-      latencyMs: figures(Object.fromEntries(MEASURES.map((m) => [m, steadyRecords(m).map((r) => r.latencyMs)])) as Record<Measure, number[]>),
-      clockCorrectedMs: interval ? correction(steadyRecords) : {},
-      ...(interval ? { framesSentPerSecond: steadySendRate(data, interval) } : {}),
-    },
+    latencyMs: byMeasure((m) => records[m], latencies),
+    steadyState: interval
+      ? {
+          interval,
+          latencyMs: byMeasure((m) => steadyRecords[m], latencies),
+          clockCorrectedMs: byMeasure((m) => steadyRecords[m], summarizeCorrection),
+          framesSentPerSecond: steadySendRate(data, interval),
+        }
+      : { reason: "reason" in steady ? steady.reason : undefined, latencyMs: {}, clockCorrectedMs: {} },
     clocks,
-    clockCorrectedMs: correction((m) => corrected[m]),
+    clockCorrectedMs: byMeasure((m) => corrected[m], summarizeCorrection),
     producers,
     gateways,
     hosts: data.hosts.map((h) => hostLoad(h.host, h.samples)),
