@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError } from "commander";
 import * as fs from "fs";
 import { buildReport } from "../report/buildReport";
-import { DEFAULT_STEADY_STATE, SteadyStateOptions } from "../report/steadyState";
+import { DEFAULT_STEADY_STATE, STEADY_STATE_FILE, SteadyStateOptions } from "../report/steadyState";
 
 const seconds = (what: string) => (v: string) => {
   const n = Number(v);
@@ -23,13 +23,18 @@ function interval(v: string): { fromS: number; toS: number } {
 const program = new Command("report")
   .description("Summarise a run's results folder (or a folder of runs) into summary.json and report.html")
   .argument("<folder>", "a run folder (results/<stack>/<YYYYmmdd-HHMMSS>) or a folder of runs")
-  .option("--warmup <s>", "steady state starts this many seconds after the first result once every camera sends", seconds("--warmup"), DEFAULT_STEADY_STATE.warmupS)
-  .option("--drain <s>", "steady state ends this many seconds before the first camera stops", seconds("--drain"), DEFAULT_STEADY_STATE.drainS)
+  .option("--warmup <s>", `steady state starts this many seconds after the first result once every camera sends (default ${DEFAULT_STEADY_STATE.warmupS})`, seconds("--warmup"))
+  .option("--drain <s>", `steady state ends this many seconds before the first camera stops (default ${DEFAULT_STEADY_STATE.drainS})`, seconds("--drain"))
   .option("--steady <from:to>", "steady state given explicitly, seconds since the run's first frame sent (overrides --warmup/--drain)", interval)
-  .action(async (folder: string, o: { warmup: number; drain: number; steady?: { fromS: number; toS: number } }) => {
+  .addHelpText("after", `\nSteady-state options given are recorded in each run folder reported (${STEADY_STATE_FILE}) and used by later reports of it.`)
+  .action(async (folder: string, o: { warmup?: number; drain?: number; steady?: { fromS: number; toS: number } }) => {
     if (!fs.existsSync(folder) || !fs.statSync(folder).isDirectory()) program.error(`error: ${folder} is not a folder`);
-    const options: SteadyStateOptions = { warmupS: o.warmup, drainS: o.drain, ...(o.steady ?? {}) };
-    for (const f of await buildReport(folder, options)) console.log(`wrote ${f}`);
+    const given: Partial<SteadyStateOptions> = {
+      ...(o.warmup !== undefined ? { warmupS: o.warmup } : {}),
+      ...(o.drain !== undefined ? { drainS: o.drain } : {}),
+      ...(o.steady ?? {}),
+    };
+    for (const f of await buildReport(folder, given)) console.log(`wrote ${f}`);
   });
 
 program.parseAsync().catch((e: Error) => {

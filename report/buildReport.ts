@@ -5,13 +5,16 @@ import { Distribution, spread } from "./distribution";
 import { PercentileSpreads, RepeatSummary, repeatReportHtml, runReportHtml } from "./renderHtml";
 import { findRunFiles, runDirsIn } from "./resultsLayout";
 import { loadRun } from "./runData";
-import { DEFAULT_STEADY_STATE, SteadyStateOptions } from "./steadyState";
+import { SteadyStateOptions, chooseSteadyState } from "./steadyState";
 import { RunSummary, summarizeRun } from "./summarize";
 
-/** Writes summary.json and report.html into one run's folder; returns the summary. */
-export async function reportRun(dir: string, options: SteadyStateOptions = DEFAULT_STEADY_STATE): Promise<RunSummary> {
+/**
+ * Writes summary.json and report.html into one run's folder; returns the summary. Steady-state options given
+ * here are recorded in the run folder (see chooseSteadyState).
+ */
+export async function reportRun(dir: string, steadyState?: Partial<SteadyStateOptions>): Promise<RunSummary> {
   const data = loadRun(findRunFiles(dir));
-  const summary = summarizeRun(data, options);
+  const summary = summarizeRun(data, chooseSteadyState(dir, steadyState));
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.html"), runReportHtml(summary, await runCharts(data, summary)));
   return summary;
@@ -47,14 +50,14 @@ export function summarizeRepeat(summaries: RunSummary[]): RepeatSummary {
  * A run folder gets its own report; a folder of runs (a repeat: `results/<stack>/`) gets every run's
  * report plus one across the runs. Returns the report files written.
  */
-export async function buildReport(dir: string, options: SteadyStateOptions = DEFAULT_STEADY_STATE): Promise<string[]> {
+export async function buildReport(dir: string, steadyState?: Partial<SteadyStateOptions>): Promise<string[]> {
   const runs = runDirsIn(dir);
   if (runs.length === 0) {
-    await reportRun(dir, options);
+    await reportRun(dir, steadyState);
     return [path.join(dir, "report.html")];
   }
   const summaries = [];
-  for (const r of runs) summaries.push(await reportRun(r, options));
+  for (const r of runs) summaries.push(await reportRun(r, steadyState));
   const repeat = summarizeRepeat(summaries);
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(repeat, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.html"), repeatReportHtml(repeat, await repeatCharts(summaries)));

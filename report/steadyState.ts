@@ -1,3 +1,5 @@
+import * as fs from "fs";
+import * as path from "path";
 import { LatencyRecord } from "./latencyRecords";
 import { RunData } from "./runData";
 
@@ -17,6 +19,36 @@ export interface SteadyStateOptions {
  * so its first results come in a burst of late windows that takes a few seconds to clear.
  */
 export const DEFAULT_STEADY_STATE: SteadyStateOptions = { warmupS: 10, drainS: 0 };
+
+/** Where a run folder keeps the steady-state options last given for it, so that every later report uses them. */
+export const STEADY_STATE_FILE = "steady-state.json";
+
+/** Which options a run's report uses, and where they came from. */
+export interface SteadyStateChoice {
+  options: SteadyStateOptions;
+  from: "command line" | typeof STEADY_STATE_FILE | "defaults";
+}
+
+/**
+ * Options given on the command line are used and recorded in the run folder; without them, the run's
+ * recorded options are used, else the defaults. So a run's interval, once adjusted, stays adjusted when the
+ * folder of runs is reported again.
+ */
+export function chooseSteadyState(runDir: string, given?: Partial<SteadyStateOptions>): SteadyStateChoice {
+  const file = path.join(runDir, STEADY_STATE_FILE);
+  if (given && Object.keys(given).length) {
+    const options = { ...DEFAULT_STEADY_STATE, ...given };
+    fs.writeFileSync(file, JSON.stringify(options, null, 2) + "\n");
+    return { options, from: "command line" };
+  }
+  if (fs.existsSync(file)) {
+    const recorded = JSON.parse(fs.readFileSync(file, "utf8")) as Partial<SteadyStateOptions>;
+    const bad = (["warmupS", "drainS", "fromS", "toS"] as const).filter((k) => recorded[k] !== undefined && !(typeof recorded[k] === "number" && recorded[k]! >= 0));
+    if (bad.length) throw new Error(`${file}: ${bad.join(", ")}: expected seconds (a number >= 0)`);
+    return { options: { ...DEFAULT_STEADY_STATE, ...recorded }, from: STEADY_STATE_FILE };
+  }
+  return { options: DEFAULT_STEADY_STATE, from: "defaults" };
+}
 
 /** The moments of the run that the rule works from (ms since epoch), so that a reader can check it. */
 export interface RunEvents {
@@ -43,6 +75,8 @@ export interface SteadyInterval {
   /** The rule in words, with the figures used. */
   rule: string;
   options: SteadyStateOptions;
+  /** Where the options came from: the command line, the run's steady-state.json, or the defaults. */
+  optionsFrom: SteadyStateChoice["from"];
   events: RunEvents;
 }
 
@@ -78,7 +112,8 @@ function runEvents(data: RunData): RunEvents | string {
  * (the Flink job starts after the cameras, its first windows arrive late together); after it, the last
  * windows wait for the idle flush. Or the explicit interval of the options.
  */
-export function steadyInterval(data: RunData, options: SteadyStateOptions = DEFAULT_STEADY_STATE): SteadyStateResult {
+export function steadyInterval(data: RunData, choice: SteadyStateChoice = { options: DEFAULT_STEADY_STATE, from: "defaults" }): SteadyStateResult {
+  const options = choice.options;
   const events = runEvents(data);
   if (typeof events === "string") return { reason: events };
   const iso = (t: number) => new Date(t).toISOString();
@@ -101,7 +136,7 @@ export function steadyInterval(data: RunData, options: SteadyStateOptions = DEFA
       `to the first camera stopping (${iso(events.firstStopTs)})${options.drainS ? ` - ${options.drainS} s` : ""}`;
   }
   if (!(endTs > startTs)) return { reason: `the interval is empty: ${rule} ends before it starts` };
-  return { interval: { startTs, endTs, durationS: (endTs - startTs) / 1000, source: explicit ? "option" : "data", rule, options, events } };
+  return { interval: { startTs, endTs, durationS: (endTs - startTs) / 1000, source: explicit ? "option" : "data", rule, options, optionsFrom: choice.from, events } };
 }
 
 /** A record belongs to the steady state when both its ends fall inside the interval. */

@@ -3,7 +3,7 @@ import { Clocks, CorrectedRecord, MeasureCorrection, correctRecords, readClocks,
 import { Distribution, distribution } from "./distribution";
 import { LatencyRecord, MEASURES, Measure, latencyRecords } from "./latencyRecords";
 import { HostSample, Row, RunData } from "./runData";
-import { DEFAULT_STEADY_STATE, SteadyInterval, SteadyStateOptions, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
+import { SteadyInterval, SteadyStateChoice, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
 
 export interface RateSeries {
   /** Where its file is under the results folder. */
@@ -72,7 +72,7 @@ function hostLoad(host: string, samples: HostSample[]): HostLoad {
   return { host, samples: samples.length, cpuBusyPercent: m("cpuBusyPercent"), memoryUsedMB: m("memoryUsedMB"), netRecvKBps: m("netRecvKBps"), netSendKBps: m("netSendKBps") };
 }
 
-export function summarizeRun(data: RunData, options: SteadyStateOptions = DEFAULT_STEADY_STATE): RunSummary {
+export function summarizeRun(data: RunData, steadyState?: SteadyStateChoice): RunSummary {
   const producers = data.producers.map((p) => rateSeries(p, p.throughput, "sent"));
   const gateways = data.gateways.filter((g) => g.throughput.length).map((g) => rateSeries(g, g.throughput, "received"));
   const records = latencyRecords(data);
@@ -81,7 +81,7 @@ export function summarizeRun(data: RunData, options: SteadyStateOptions = DEFAUL
   const clocks = readClocks(data, hostsOfRun);
   const byMeasure = <T, U>(f: (m: Measure) => T[], g: (values: T[]) => U) => Object.fromEntries(MEASURES.filter((m) => f(m).length).map((m) => [m, g(f(m))]));
   const corrected = Object.fromEntries(MEASURES.map((m) => [m, correctRecords(records[m], clocks)])) as Record<Measure, CorrectedRecord[]>;
-  const steady = steadyInterval(data, options);
+  const steady = steadyInterval(data, steadyState);
   const interval = "interval" in steady ? steady.interval : undefined;
   const steadyRecords = Object.fromEntries(MEASURES.map((m) => [m, interval ? corrected[m].filter((r) => inSteadyState(r, interval)) : []])) as Record<Measure, CorrectedRecord[]>;
   const latencies = (rs: LatencyRecord[]) => distribution(rs.map((r) => r.latencyMs))!;

@@ -40,6 +40,7 @@ describe("a recorded run with known clock offsets and run edges", () => {
     expect(i.durationS).toBeCloseTo(31.004, 6);
     expect(i.source).toBe("data");
     expect(i.options).toEqual({ warmupS: 10, drainS: 0 });
+    expect(i.optionsFrom).toBe("defaults");
     expect(summary.steadyState.framesSentPerSecond).toBe(3); // seconds 18..48, three cameras at 1 frame/s
   });
 
@@ -126,12 +127,12 @@ describe("a recorded run with known clock offsets and run edges", () => {
   });
 
   test("an explicit interval, or other margins, replace the data's rule and are recorded", () => {
-    const given = summarizeRun(data, { warmupS: 10, drainS: 0, fromS: 20, toS: 40 }).steadyState.interval!;
+    const given = summarizeRun(data, { options: { warmupS: 10, drainS: 0, fromS: 20, toS: 40 }, from: "command line" }).steadyState.interval!;
     expect([given.startTs, given.endTs, given.source]).toEqual([T0 + 20_000, T0 + 40_000, "option"]);
     expect(given.rule).toContain("20 s to 40 s after the first frame sent");
-    const margins = summarizeRun(data, { warmupS: 5, drainS: 2 }).steadyState.interval!;
+    const margins = summarizeRun(data, { options: { warmupS: 5, drainS: 2 }, from: "command line" }).steadyState.interval!;
     expect([margins.startTs, margins.endTs]).toEqual([T0 + 8000 - 4 + 5000, T0 + 47_000]);
-    const empty = summarizeRun(data, { warmupS: 60, drainS: 0 }).steadyState;
+    const empty = summarizeRun(data, { options: { warmupS: 60, drainS: 0 }, from: "command line" }).steadyState;
     expect(empty.interval).toBeUndefined();
     expect(empty.reason).toMatch(/empty/);
   });
@@ -181,13 +182,20 @@ describe("npm run report options", () => {
   const report = (...args: string[]) =>
     spawnSync(path.join(PROJECT, "node_modules/.bin/ts-node"), ["--transpile-only", path.join(PROJECT, "cli/report.ts"), ...args], { cwd: PROJECT, encoding: "utf8" });
 
-  test("--warmup and --drain set the interval, recorded in summary.json", () => {
+  test("--warmup and --drain set a run's interval, recorded in summary.json and kept for the run's later reports", () => {
     const r = report(dir, "--warmup", "5", "--drain", "1");
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
-    const i = (JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")) as RunSummary).steadyState.interval!;
-    expect(i.options).toEqual({ warmupS: 5, drainS: 1 });
-    expect([i.startTs, i.endTs]).toEqual([T0 + 12_996, T0 + 48_000]);
+    const interval = () => (JSON.parse(fs.readFileSync(path.join(dir, "summary.json"), "utf8")) as RunSummary).steadyState.interval!;
+    expect(interval().options).toEqual({ warmupS: 5, drainS: 1 });
+    expect(interval().optionsFrom).toBe("command line");
+    expect([interval().startTs, interval().endTs]).toEqual([T0 + 12_996, T0 + 48_000]);
+    expect(JSON.parse(fs.readFileSync(path.join(dir, "steady-state.json"), "utf8"))).toEqual({ warmupS: 5, drainS: 1 });
+    // the folder of runs reported again, without options: this run keeps its own interval
+    const again = report(path.dirname(dir));
+    expect(again.status).toBe(0);
+    expect(interval().optionsFrom).toBe("steady-state.json");
+    expect([interval().startTs, interval().endTs]).toEqual([T0 + 12_996, T0 + 48_000]);
   });
 
   test("bad values are refused with what was expected", () => {
