@@ -26,7 +26,7 @@ function steadyStateHtml(s: RunSummary): string {
   if (!st.interval) return `<h2>Steady state</h2><p>None: ${esc(st.reason ?? "unknown")}.</p>`;
   const i = st.interval;
   return `<h2>Steady state: ${num(i.durationS, 0)} s, ${esc(time(i.startTs))} to ${esc(time(i.endTs))}</h2>
-<p>${esc(i.source === "option" ? "Interval given to the report" : "Interval from the data")}: ${esc(i.rule)}. Records count when both their ends fall
+<p>${esc(i.source === "option" ? "Interval given to the report" : "Interval from the data")}: ${esc(i.rule)} (options: ${esc(i.optionsFrom)}). Records count when both their ends fall
 inside it (shaded on "Latency over time"); frames sent: ${num(st.framesSentPerSecond, 1)} per second.</p>
 ${table(LATENCY_HEAD, latencyRows(st.latencyMs))}`;
 }
