@@ -152,25 +152,43 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
   return charts;
 }
 
-/** Across the runs of a repeat: mean and spread of the latency percentiles. */
+/** Across the runs of a repeat: mean and spread of the latency percentiles, whole runs and steady states. */
 export async function repeatCharts(summaries: RunSummary[]): Promise<Chart[]> {
   const values = summaries.flatMap((s) =>
-    (["endToEnd", "fogToCloud"] as const).flatMap((k) => {
-      const d = s.latencyMs[k];
-      return d ? (["p50", "p95", "p99"] as const).map((p) => ({ run: s.run, series: k === "endToEnd" ? "end-to-end" : "fog-to-cloud", percentile: p, latencyMs: d[p] })) : [];
-    }),
+    (["endToEnd", "fogToCloud"] as const).flatMap((k) =>
+      ([["whole run", s.latencyMs[k]], ["steady state", s.steadyState.latencyMs[k]]] as const).flatMap(([part, d]) =>
+        d ? (["p50", "p95", "p99"] as const).map((p) => ({ run: s.run, series: k === "endToEnd" ? "end-to-end" : "fog-to-cloud", part, percentile: p, latencyMs: d[p] })) : [],
+      ),
+    ),
   );
   if (!values.length) return [];
   return [
     await render(`Latency percentiles across ${summaries.length} runs (mean, min-max)`, {
       data: { values },
-      facet: { column: { field: "series", type: "nominal", title: null } },
+      facet: { column: { field: "series", type: "nominal", title: null }, row: { field: "part", type: "nominal", title: null } },
+      // fog-to-cloud is often a hundredth of end-to-end, the steady state a fraction of the whole: each panel its own scale
+      resolve: { scale: { y: "independent" } },
       spec: {
         width: 280,
-        height: HEIGHT,
+        height: HEIGHT / 2,
         layer: [
-          { mark: "rule", encoding: { x: { field: "percentile", type: "nominal" }, y: { aggregate: "min", field: "latencyMs", type: "quantitative", title: "latency (ms)" }, y2: { aggregate: "max", field: "latencyMs" } } },
-          { mark: { type: "point", filled: true, size: 60 }, encoding: { x: { field: "percentile", type: "nominal" }, y: { aggregate: "mean", field: "latencyMs", type: "quantitative" } } },
+          {
+            mark: "rule",
+            encoding: {
+              x: { field: "percentile", type: "nominal" },
+              color: { field: "part", type: "nominal", title: null },
+              y: { aggregate: "min", field: "latencyMs", type: "quantitative", title: "latency (ms)" },
+              y2: { aggregate: "max", field: "latencyMs" },
+            },
+          },
+          {
+            mark: { type: "point", filled: true, size: 60 },
+            encoding: {
+              x: { field: "percentile", type: "nominal" },
+              color: { field: "part", type: "nominal", title: null },
+              y: { aggregate: "mean", field: "latencyMs", type: "quantitative" },
+            },
+          },
         ],
       },
     } as never),
