@@ -148,6 +148,7 @@ describe("stack local, end to end", () => {
     expect(summary.latencyMs.endToEnd!.max).toBe(Math.max(...e2e));
     // steady state: inside the cameras' sending time, and no wider than the records that fall in it
     const st = summary.steadyState;
+    expect({ steadyStateMissing: st.reason }).toEqual({ steadyStateMissing: undefined }); // says why if there is none
     expect(st.interval).toBeDefined();
     expect(st.interval!.startTs).toBeGreaterThan(st.interval!.events.allSendingTs);
     expect(st.interval!.endTs).toBeLessThanOrEqual(st.interval!.events.firstStopTs);
