@@ -1,6 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
-import { HostShaping, ShapedDestination } from "../../netem/netemPlan";
+import { HostShaping, htbQuantum, ShapedDestination } from "../../netem/netemPlan";
 import { tcApplyScript, tcRemoveScript } from "../../netem/tcScript";
 import { netemSupport, Triangle } from "./netns";
 
@@ -14,13 +14,15 @@ const withoutNetem = netem.ok ? it.skip : it;
 const skipNote = (needsNetem: boolean) => (needsNetem === netem.ok ? "" : needsNetem ? ` [skipped: ${netem.reason}]` : " [skipped: this kernel has netem]");
 if (!netem.ok) console.warn(`netem tests that need sch_netem are skipped: ${netem.reason}`);
 
-function dest(t: Triangle, to: "b" | "c", values: { rate?: string; netemArgs?: string; delayMs?: number }): ShapedDestination {
+function dest(t: Triangle, to: "b" | "c", values: { rate?: string; netemArgs?: string; delayMs?: number; address?: string }): ShapedDestination {
+  const rate = values.rate ?? "10gbit";
   return {
     classMinor: to === "b" ? "11" : "12",
     netemMajor: to === "b" ? "101" : "102",
     destinationHost: to,
-    destinationAddress: t.addr[to],
-    rate: values.rate ?? "10gbit",
+    destinationAddress: values.address ?? t.addr[to],
+    rate,
+    quantum: htbQuantum(Number(/^\d+/.exec(rate)![0]) * (rate.endsWith("gbit") ? 1e9 : 1e6)),
     netemArgs: values.netemArgs ?? "",
     delayMs: values.delayMs ?? 0,
     expectedRttIncreaseMs: values.delayMs ?? 0,
@@ -81,6 +83,43 @@ describe("NetemLink tc scripts in network namespaces", () => {
     apply(t, s);
     expect([t.classes(t.dev.ab), t.exec(t.ns.a, ["tc", "filter", "show", "dev", t.dev.ab]).stdout]).toEqual(first);
     expect(first[1]).toContain("flowid e2c:11");
+  });
+
+  it("leaves an unchanged filter alone and re-adds a changed one (tc monitor sees only the change)", () => {
+    apply(t, shaping(dest(t, "b", { rate: "50mbit" })));
+    const events = (s: HostShaping) => {
+      const file = path.join(t.stateDir, "tc-monitor.log");
+      t.exec(t.ns.a, ["bash", "-c", 'tc monitor > "$1" & m=$!; sleep 0.3; bash -s; rc=$?; sleep 0.3; kill $m; exit $rc', "_", file], {
+        input: tcApplyScript(s, { allowMissingNetem: false }),
+        env: { E2C_NETEM_STATE: t.stateDir },
+      });
+      return fs.readFileSync(file, "utf8").split("\n").filter((l) => /filter/.test(l));
+    };
+    // Same values again (a rate change elsewhere in the tree must not touch the filter either).
+    expect(events(shaping(dest(t, "b", { rate: "40mbit" })))).toEqual([]);
+    t.exec(t.ns.b, ["ip", "addr", "add", "10.251.1.3/24", "dev", "peer0"]);
+    const changed = events(shaping(dest(t, "b", { rate: "40mbit", address: "10.251.1.3" })));
+    expect(changed.join("\n")).toMatch(/deleted filter/);
+    expect(changed.join("\n")).toMatch(/filter .*fh 800::11 .*flowid e2c:11/);
+    expect(t.exec(t.ns.a, ["tc", "filter", "show", "dev", t.dev.ab, "parent", "e2c:"]).stdout).toContain("match 0afb0103/ffffffff at 16");
+  });
+
+  it("gives htb its quantum: no 'quantum of class ... is big' warning at 1gbit and 10gbit", () => {
+    const r = apply(t, shaping(dest(t, "b", { rate: "1gbit" }), dest(t, "c", { rate: "10gbit" })));
+    expect(r.stderr).not.toMatch(/quantum/);
+    expect(t.exec(t.ns.a, ["tc", "-d", "class", "show", "dev", t.dev.ab]).stdout).toMatch(/quantum 200000/);
+  });
+
+  it("says that fping failed, with its exit code, when it cannot run at all (no /etc/protocols)", () => {
+    const empty = path.join(t.stateDir, "empty-protocols");
+    fs.writeFileSync(empty, "");
+    // A mount namespace of its own hides /etc/protocols from fping only, as on a minimal system without netbase.
+    const r = t.exec(t.ns.a, ["unshare", "-m", "bash", "-c", 'mount --bind "$1" /etc/protocols && bash -s', "_", empty], {
+      input: tcApplyScript(shaping(dest(t, "b", { rate: "50mbit" })), { allowMissingNetem: false }),
+      env: { E2C_NETEM_STATE: t.stateDir },
+    });
+    expect(r.stdout).toMatch(/netem: WARNING a -> 10\.251\.1\.2: fping failed \(exit 4, system call failure[^)]*\): no message; shaping not validated/);
+    expect(r.stdout).not.toMatch(/no reply/);
   });
 
   it("never replaces or deletes a root qdisc it did not create", () => {
