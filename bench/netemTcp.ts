@@ -1,11 +1,11 @@
 import * as os from "os";
 import { hostShaping } from "../netem/netemPlan";
-import { planFromFiles } from "../planner/planFromFiles";
 import { LocalMachine, Machine } from "../tests/netem/machine";
 import { NamespaceLan } from "../tests/netem/namespaceLan";
 import { netemSupport } from "../tests/netem/netns";
 import { netemVmImage, QemuVm } from "../tests/netem/vm/qemuVm";
-import { hosts, replace, scenarioVariant, stackFile } from "../tests/planner/scenarioFixture";
+import { replace } from "../tests/planner/scenarioFixture";
+import { SMALL_SEED_HOSTS as HOSTS, SMALL_SEED_ROLES as ROLES, smallSeedPlan as plan } from "../tests/netem/smallSeed";
 
 /**
  * Does TCP fill the seed's fog -> edge link (50 ms, 150 mbit) through the generated tc tree, and does the
@@ -16,16 +16,7 @@ import { hosts, replace, scenarioVariant, stackFile } from "../tests/planner/sce
  *   npm run bench:netem-tcp [-- seconds]
  */
 const SECONDS = Number(process.argv[2] ?? 20);
-const HOSTS = hosts(6);
-const [FOG, EDGE] = ["node-3", "node-4"];
-
-function plan(networkEdits: (t: string) => string) {
-  const dir = scenarioVariant({
-    "layers_services.yaml": (t) => replace("    repeat: 7\n", "    repeat: 1\n")(replace("    repeat: 3\n", "")(t)),
-    "network.yaml": networkEdits,
-  });
-  return planFromFiles({ stackFile: stackFile(HOSTS, "", dir) });
-}
+const [FOG, EDGE] = [ROLES.fog, ROLES.edge[0]];
 
 async function main() {
   const local = netemSupport();

@@ -1,19 +1,21 @@
 import * as os from "os";
 import { hostShaping } from "../../netem/netemPlan";
-import { planFromFiles } from "../../planner/planFromFiles";
-import { hosts, replace, scenarioVariant, stackFile } from "../planner/scenarioFixture";
+import { VALIDATE_TOLERANCE } from "../../netem/tcScript";
+import { replace } from "../planner/scenarioFixture";
 import { ExecResult, LocalMachine, Machine } from "./machine";
 import { NamespaceLan, RttSeries, rttStats, RttStats } from "./namespaceLan";
 import { netemSupport } from "./netns";
+import { SMALL_SEED_HOSTS as HOSTS, SMALL_SEED_ROLES as ROLES, smallSeedPlan as seedPlan } from "./smallSeed";
 import { netemVmImage, QemuVm, VmImage } from "./vm/qemuVm";
 
 /**
  * Delay and loss of the generated tc scripts, measured: in network namespaces on this machine when its
  * kernel has netem, otherwise in a qemu VM running Debian's own kernel (scripts/netem-vm/ builds it once).
- * The scenario is the seed's, with fewer hosts: 2 cloud hosts, 1 fog gateway shaping towards 2 edge hosts,
- * the metrics collector; every host on one LAN. Figures are judged on what software emulation measures
+ * The scenario is the seed's with fewer hosts (smallSeed.ts), every host on one LAN. Figures are judged on what software emulation measures
  * reliably: minimum and median RTT against configured delay + the base RTT measured before shaping
- * (with its spread), and loss counts against a binomial 4-sigma bound.
+ * (with its spread), and loss counts against a binomial 4-sigma bound. Under software emulation netem's
+ * timers fire late by a millisecond or two (more on a loaded machine), which moves the median but not the
+ * minimum: the median is allowed the scripts' own validation tolerance (10% + 1 ms) over the base RTT's.
  */
 const local = netemSupport();
 type Target = { kind: "local" } | { kind: "vm"; image: { kernel: string; initrd: string } } | { kind: "skip"; reason: string };
@@ -25,17 +27,8 @@ const maybe = target.kind === "skip" ? it.skip : it;
 const note = target.kind === "skip" ? ` [skipped: ${target.reason}]` : "";
 if (target.kind === "skip") console.warn(`netem delay/loss tests skipped: ${target.reason}`);
 
-const HOSTS = hosts(6);
-const [CLOUD, FOG, EDGE, EDGE2] = ["node-1", "node-3", "node-4", "node-5"];
-const SHAPING_HOSTS = ["node-1", "node-2", "node-3"];
-/** The seed with one gateway and two cameras (repeat 3 -> one Mosquitto, repeat 7 -> two producers). */
-function seedPlan(networkEdits: (text: string) => string = (t) => t) {
-  const dir = scenarioVariant({
-    "layers_services.yaml": (t) => replace("    repeat: 7\n", "    repeat: 1\n")(replace("    repeat: 3\n", "")(t)),
-    "network.yaml": networkEdits,
-  });
-  return planFromFiles({ stackFile: stackFile(HOSTS, "", dir) });
-}
+const [CLOUD, FOG, EDGE, EDGE2] = [ROLES.cloud[0], ROLES.fog, ...ROLES.edge];
+const SHAPING_HOSTS = [...ROLES.cloud, ROLES.fog];
 const PINGS = 2000;
 const BASE_PINGS = 500;
 /** fping period per destination: 2000 pings in 10 s of emulated time. */
@@ -81,7 +74,7 @@ describe(`netem delay and loss of the generated tc scripts${note}`, () => {
     const m = rttStats(s);
     const b = base.get(key(s.from, s.to))!;
     const sd = Math.sqrt(m.sent * want.loss * (1 - want.loss));
-    const noise = Math.max(1, 2 * (b.p95 - b.median));
+    const noise = 2 * (b.p95 - b.median) + VALIDATE_TOLERANCE.relative * want.rttMs + VALIDATE_TOLERANCE.absoluteMs;
     report.push(
       `  ${s.from} -> ${s.to}: +${want.rttMs} ms, ${(want.loss * 100).toFixed(2)}% loss configured | RTT min ${m.min.toFixed(2)} median ${m.median.toFixed(2)} p95 ${m.p95.toFixed(2)} ms` +
         ` | base RTT min ${b.min.toFixed(2)} median ${b.median.toFixed(2)} p95 ${b.p95.toFixed(2)} ms | lost ${m.lost}/${m.sent} (expected ${(m.sent * want.loss).toFixed(0)} +- ${(4 * sd).toFixed(0)})`,
@@ -89,7 +82,7 @@ describe(`netem delay and loss of the generated tc scripts${note}`, () => {
     // netem never delivers early; the fastest ping sees the configured delay plus at most the base RTT.
     expect(m.min).toBeGreaterThanOrEqual(want.rttMs);
     expect(m.min).toBeLessThanOrEqual(want.rttMs + b.median + 1);
-    // The median moves with the machine's timing noise, measured by the base RTT's spread.
+    // The median moves with the machine's timing noise: the base RTT's spread, plus the validation tolerance.
     expect(m.median).toBeGreaterThanOrEqual(want.rttMs);
     expect(m.median).toBeLessThanOrEqual(want.rttMs + b.median + noise);
     expect(Math.abs(m.lost - m.sent * want.loss)).toBeLessThanOrEqual(4 * sd);
@@ -137,7 +130,8 @@ describe(`netem delay and loss of the generated tc scripts${note}`, () => {
       const sent = async () => Number(/Sent (\d+) bytes/.exec((await lan.exec(FOG, ["tc", "-s", "qdisc", "show", "dev", "eth0", "root"])).stdout)![1]);
       const before = await sent();
       const warningsBefore = await kernelWarnings();
-      expectApplied(await lan.apply(hostShaping(seedPlan(replace('delay: "50ms"', 'delay: "20ms"')))), SHAPING_HOSTS);
+      const changed = hostShaping(seedPlan(replace('delay: "50ms"', 'delay: "20ms"')));
+      expectApplied(await lan.apply(changed), SHAPING_HOSTS);
       // A deleted and re-created root would count from zero again.
       expect(before).toBeGreaterThan(100_000);
       expect(await sent()).toBeGreaterThanOrEqual(before);
@@ -145,6 +139,14 @@ describe(`netem delay and loss of the generated tc scripts${note}`, () => {
       if (warningsBefore && warningsAfter) expect(warningsAfter.slice(warningsBefore.length)).toEqual([]);
       const series = await lan.ping([{ from: FOG, to: [EDGE, EDGE2] }, { from: CLOUD, to: [FOG] }], PINGS, PERIOD_MS);
       for (const s of series) judge(s, s.from === FOG ? { rttMs: 20, loss: 0.05 } : { rttMs: 5, loss: 0.02 });
+      // What the check above guards against: the same filter replaced in place, as the scripts used to do.
+      if (warningsAfter) {
+        const minor = changed.find((h) => h.host === FOG)!.destinations.find((d) => d.destinationHost === EDGE)!.classMinor;
+        const filter = ["tc", "filter", "replace", "dev", "eth0", "parent", "e2c:", "protocol", "ip", "prio", "1", "handle", `800::${minor}`, "u32"];
+        await lan.exec(FOG, [...filter, "match", "ip", "dst", `${lan.address(EDGE)}/32`, "flowid", `e2c:${minor}`]);
+        const control = (await kernelWarnings())!.slice(warningsAfter.length);
+        report.push(`    control: tc filter replace of an unchanged filter -> ${control.length ? `kernel ${control[0].trim()}` : "no kernel WARNING on this kernel"}`);
+      }
     },
     20 * MINUTES,
   );
