@@ -11,7 +11,8 @@ import { SMALL_SEED_HOSTS as HOSTS, SMALL_SEED_ROLES as ROLES, smallSeedPlan as 
  * Does TCP fill the seed's fog -> edge link (50 ms, 150 mbit) through the generated tc tree, and does the
  * netem queue (`limit`, sized from rate x delay) drop packets doing it? One iperf3 flow, fog -> edge, on
  * this machine when its kernel has netem, else in the netem VM (scripts/netem-vm/). Also: the same flow
- * unshaped (what the machine itself carries, the cap under software emulation) and with the seed's 5 % loss.
+ * unshaped (what the machine itself carries; with offloads off too, as on a shaped device: the per-packet
+ * cap under software emulation) and with the seed's 5 % loss.
  *
  *   npm run bench:netem-tcp [-- seconds]
  */
@@ -43,6 +44,11 @@ async function main() {
     };
     console.log(`bench:netem-tcp  ${SECONDS} s per flow, fog -> edge, on ${machine.description}`);
     await iperf("unshaped");
+    // A shaped device has TSO/GSO/GRO off: per-packet cost, which bounds what software emulation carries.
+    const offloads = (state: string) => Promise.all([FOG, EDGE].map((h) => lan.exec(h, ["ethtool", "-K", "eth0", "tso", state, "gso", state, "gro", state])));
+    await offloads("off");
+    await iperf("unshaped, offloads off");
+    await offloads("on");
     const noLoss = plan(replace('  loss: "5%"\n', ""));
     const fog = hostShaping(noLoss).find((h) => h.host === FOG)!;
     console.log(`tree: ${fog.destinations[0].rate}, netem ${fog.destinations[0].netemArgs}`);

@@ -140,7 +140,8 @@ describe(`netem delay and loss of the generated tc scripts${note}`, () => {
       const series = await lan.ping([{ from: FOG, to: [EDGE, EDGE2] }, { from: CLOUD, to: [FOG] }], PINGS, PERIOD_MS);
       for (const s of series) judge(s, s.from === FOG ? { rttMs: 20, loss: 0.05 } : { rttMs: 5, loss: 0.02 });
       // What the check above guards against: the same filter replaced in place, as the scripts used to do.
-      if (warningsAfter) {
+      // Only in the VM: on a real kernel with this bug and panic_on_warn, it would take the machine down.
+      if (warningsAfter && target.kind === "vm") {
         const minor = changed.find((h) => h.host === FOG)!.destinations.find((d) => d.destinationHost === EDGE)!.classMinor;
         const filter = ["tc", "filter", "replace", "dev", "eth0", "parent", "e2c:", "protocol", "ip", "prio", "1", "handle", `800::${minor}`, "u32"];
         await lan.exec(FOG, [...filter, "match", "ip", "dst", `${lan.address(EDGE)}/32`, "flowid", `e2c:${minor}`]);
