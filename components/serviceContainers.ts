@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { PlannedHost, PlannedService } from "../planner/planTypes";
+import { imageRoleOf } from "../planner/serviceCatalog";
 import { RunContext } from "./context";
 import { serviceKey } from "./deferredGraph";
 import { SshTarget, dockerHostUrl, dockerSshOptions } from "./ssh";
@@ -39,7 +40,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     case "kafka-zookeeper": {
       const port = svc.port ?? DEFAULT_PORTS.zookeeper;
       return {
-        imageRole: "zookeeper",
+        imageRole: imageRoleOf(svc.kind)!,
         envs: { ZOOKEEPER_CLIENT_PORT: String(port), ZOOKEEPER_TICK_TIME: "2000" },
         // `srvr` is the one four-letter word ZooKeeper 3.5+ allows by default; "Mode" means it serves.
         healthcheck: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${port} && printf srvr >&3 && grep -q Mode <&3`],
@@ -49,7 +50,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
       const port = svc.port ?? DEFAULT_PORTS.kafka;
       const zk = sibling(svc, "zookeeper", servicesById);
       return {
-        imageRole: "kafka",
+        imageRole: imageRoleOf(svc.kind)!,
         envs: {
           KAFKA_BROKER_ID: String(svc.instance),
           KAFKA_ZOOKEEPER_CONNECT: zk.url,
@@ -69,7 +70,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     }
     case "flink-jobmanager":
       return {
-        imageRole: "flink",
+        imageRole: imageRoleOf(svc.kind)!,
         command: ["jobmanager"],
         envs: { FLINK_PROPERTIES: flinkProperties(svc, svc.address) },
         healthcheck: httpProbe("127.0.0.1", DEFAULT_PORTS.flinkRest, "/overview", "flink-version"),
@@ -77,7 +78,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     case "flink-taskmanager": {
       const jm = sibling(svc, "job_manager", servicesById);
       return {
-        imageRole: "flink",
+        imageRole: imageRoleOf(svc.kind)!,
         command: ["taskmanager"],
         envs: { FLINK_PROPERTIES: flinkProperties(svc, jm.address) },
         // Up means registered with the JobManager, which is what a job submission needs.
@@ -87,7 +88,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     case "mosquitto": {
       const port = svc.port ?? DEFAULT_PORTS.mosquitto;
       return {
-        imageRole: "mosquitto",
+        imageRole: imageRoleOf(svc.kind)!,
         // Mosquitto 2 listens on loopback only unless told otherwise; producers are on other hosts.
         command: ["mosquitto", "-c", "/etc/e2c/mosquitto.conf"],
         envs: {},
