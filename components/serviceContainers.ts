@@ -132,23 +132,23 @@ export interface DockerHostArgs {
   ctx: RunContext;
   /**
    * How to reach the daemon that runs this host's containers. Default: the host's own daemon over SSH.
-   * The local testbed gives the local daemon (`{}`), its containers joining the emulated host's namespace.
    */
   connection?: DockerConnection;
+  /** The ID on the host of each image it uses, once HostImages has put it there. */
+  imageIds: Record<string, pulumi.Output<string>>;
 }
 
 export type DockerConnection = Pick<docker.ProviderArgs, "host" | "sshOpts">;
 
 /**
- * The Docker daemon of one host, reached over SSH by the provider (`docker system dial-stdio`), plus the
- * images it pulls. Images are kept at destroy: they are large, shared by runs, and not the experiment's.
+ * The Docker daemon of one host, reached over SSH by the provider (`docker system dial-stdio`), and the
+ * IDs of the images HostImages put on it (nothing is pulled from here: a bare host may have no registry).
  */
 export class DockerHost {
   readonly provider: docker.Provider;
-  private readonly images = new Map<string, docker.RemoteImage>();
 
   constructor(
-    private readonly parent: pulumi.Resource,
+    parent: pulumi.Resource,
     private readonly args: DockerHostArgs,
   ) {
     const target: SshTarget = args.host;
@@ -164,17 +164,11 @@ export class DockerHost {
     );
   }
 
-  image(name: string): docker.RemoteImage {
-    let img = this.images.get(name);
-    if (!img) {
-      img = new docker.RemoteImage(
-        `${this.args.host.name}-image-${name.replace(/[^A-Za-z0-9.-]/g, "-")}`,
-        { name, keepLocally: true },
-        { parent: this.parent, provider: this.provider, customTimeouts: { create: this.args.ctx.timeouts.container } },
-      );
-      this.images.set(name, img);
-    }
-    return img;
+  /** The image's ID on the host: containers made from it are replaced when a new build is sent. */
+  imageId(name: string): pulumi.Output<string> {
+    const id = this.args.imageIds[name];
+    if (!id) throw new Error(`host ${this.args.host.name} has no image ${name} in its plan (host.images: ${this.args.host.images.join(", ")})`);
+    return id;
   }
 }
 
@@ -200,12 +194,12 @@ export function serviceContainer(parent: pulumi.Resource, args: ServiceContainer
   const imageName = args.images[spec.imageRole];
   if (!imageName) throw new Error(`the stack gives no image for ${spec.imageRole} (needed by ${svc.id})`);
   if (!svc.container) throw new Error(`service ${svc.id} has no container name in the plan`);
-  const image = args.dockerHost.image(imageName);
+
   const c = new docker.Container(
     `${svc.id}`,
     {
       name: svc.container,
-      image: image.imageId,
+      image: args.dockerHost.imageId(imageName),
       command: spec.command,
       envs: Object.entries(spec.envs).map(([k, v]) => `${k}=${v}`),
       networkMode: args.networkMode,
