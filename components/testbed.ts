@@ -176,17 +176,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   });
   keyGate = preparation.gate;
   hostsReady = preparation.gate.stdout;
-  const ctx: RunContext = {
-    stack: plan.stack,
-    experimentId: run.experimentId,
-    runDir: run.runDir,
-    sshPrivateKey,
-    ssh,
-    keyFile: keyGate,
-    hostsReady,
-    graph,
-    timeouts: DEFAULT_TIMEOUTS,
-  };
+  const ctx: RunContext = { ...reachCtx, keyFile: keyGate, hostsReady };
 
   const hostsByName = new Map(plan.hosts.map((h) => [h.name, h]));
   const netem: Record<string, NetemLink> = {};
