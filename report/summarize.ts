@@ -3,6 +3,7 @@ import { Clocks, CorrectedRecord, MeasureCorrection, correctRecords, readClocks,
 import { Distribution, distribution } from "./distribution";
 import { LatencyRecord, MEASURES, Measure, latencyRecords } from "./latencyRecords";
 import { HostSample, Row, RunData } from "./runData";
+import type { RecordedRun } from "./runOutcomes";
 import { SteadyInterval, SteadyStateChoice, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
 
 export interface RateSeries {
@@ -52,7 +53,7 @@ export interface RunSummary {
   /** Records of what could not be collected (unreachable hosts, missing files), as written at destroy. */
   missing: string[];
   /** How the run ended, when the runner recorded it (runs.json): a failed run's figures are not results. */
-  outcome?: { status: "ok" | "failed" | "interrupted"; errors: string[] };
+  outcome?: Pick<RecordedRun, "status" | "errors">;
 }
 
 export type LatencyFigures = Partial<Record<Measure, Distribution>>;
