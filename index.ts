@@ -32,7 +32,7 @@ const testbed = deployTestbed({
   resultsDir: settings!.resultsDir,
   images: settings!.images,
   allowMissingNetem: settings!.allowMissingNetem,
-  // `host` on bare metal; the local testbed's `container:{host}` puts services in their host's namespace.
+  // `host` unless the stack says otherwise (`{host}` = the host's name).
   networkMode: (host) => hostTemplate(settings!.hostLayout.containerNetwork, host.name),
   sshPrivateKey: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("sshPrivateKey"),
   bootstrapHosts: settings!.bootstrapHosts,
@@ -44,10 +44,6 @@ const testbed = deployTestbed({
         }
       : { kind: "transfer" },
   deployerImageIds: settings!.imageSource === "transfer" ? deployerImageIds(plan!.hosts.flatMap((h) => h.images)) : {},
-  localTestbed: settings!.localTestbed && {
-    testbed: settings!.localTestbed,
-    dataDirOf: (host) => hostTemplate(settings!.hostLayout.dataDir, host.name),
-  },
 });
 
 export const experimentId = testbed.experimentId;
