@@ -145,6 +145,8 @@ export class LocalEngine {
       outputs = {};
     }
     if (failures.length) throw new Error(`up failed (${this.records.length} resources were created; destroy removes them):\n${failures.map((f) => f.message).join("\n")}`);
+    // A program module served from a cache declares nothing and hands back its last outputs: never a success.
+    if (!this.records.length) throw new Error("up failed: the program declared no resource (was it evaluated afresh? see LocalEngineBackend's loader)");
     return unwrapSecrets(await resolveOutputs(outputs)) as Record<string, unknown>;
   }
 

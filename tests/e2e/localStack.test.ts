@@ -6,6 +6,7 @@ import { PassThrough } from "stream";
 import { runExperiment, RunOutcome } from "../../lifecycle/experimentRunner";
 import { LocalEngineBackend } from "../../lifecycle/localEngineBackend";
 import { StackWorkspace } from "../../lifecycle/stackWorkspace";
+import { jestLoader } from "../program/mockProgram";
 import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { Diagnostics } from "../../model/diagnostic";
 import { loadStackFile } from "../../model/loadStack";
@@ -65,7 +66,7 @@ async function deployAgain(work: string, workspace: StackWorkspace, name: string
   const dir = fs.mkdtempSync(path.join(work, `${name}-`));
   const stackFile = writeLocalStackCopy(PROJECT, dir, path.join(dir, "results"));
   setConfigAsCli(stackFile, workspace.passphrase, {});
-  const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
+  const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
   const errors: string[] = [];
   let runDir = "";
   try {
@@ -107,7 +108,7 @@ describe("stack local, end to end on bare hosts", () => {
     let rebuiltId = "";
     try {
       await ensureLocalHosts(spec, publicKeyOf(workspace.sshKeyFile));
-      const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
+      const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
       const sink = new PassThrough();
       sink.resume();
       [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds: DURATION, resultsRoot, out: sink as unknown as NodeJS.WriteStream });
@@ -197,7 +198,8 @@ describe("stack local, end to end on bare hosts", () => {
       // Bare hosts: everything the host needs was installed, and its engine started by the bootstrap.
       expect(boot[h.name].filter((r) => r[0] === "installed").map((r) => r[1]).sort()).toEqual([...h.packages].sort());
       expect(boot[h.name].find((r) => r[0] === "engine")![1]).toMatch(/^started/);
-      expect(images[h.name].map((r) => [r[0], r[2]])).toEqual(h.images.map((i) => [i, "sent"]));
+      // Records are written as streams finish: compared as sets.
+      expect(images[h.name].map((r) => [r[0], r[2]]).sort()).toEqual(h.images.map((i) => [i, "sent"]).sort());
       for (const r of images[h.name]) expect(Number(r[3])).toBeGreaterThan(1_000_000);
     }
   });
