@@ -44,9 +44,13 @@ function phaseOf(r: EngineRecord): string {
   return "bookkeeping";
 }
 
-/** Whether the out-sink on the collector host has written a window result. */
-function outSinkHasRecord(): boolean {
-  const r = spawnSync("docker", ["exec", COLLECTOR, "sh", "-c", `[ $(wc -l < ${OUT_SINK} 2>/dev/null || echo 0) -gt 1 ]`]);
+/**
+ * Whether the out-sink on the collector host has written a window result since `sinceMs` (the host keeps
+ * the previous deployment's file until the new out-sink starts and rewrites it).
+ */
+function outSinkHasRecord(sinceMs: number): boolean {
+  const test = `[ $(stat -c %Y ${OUT_SINK} 2>/dev/null || echo 0) -ge ${Math.floor(sinceMs / 1000)} ] && [ $(wc -l < ${OUT_SINK}) -gt 1 ]`;
+  const r = spawnSync("docker", ["exec", COLLECTOR, "sh", "-c", test]);
   return r.status === 0;
 }
 
@@ -59,7 +63,7 @@ async function once(work: string, workspace: StackWorkspace): Promise<Sample> {
   const poll = setInterval(() => {
     if (!Number.isNaN(firstRecord) || polling) return;
     polling = true;
-    if (outSinkHasRecord()) firstRecord = (Date.now() - t0) / 1000;
+    if (outSinkHasRecord(t0)) firstRecord = (Date.now() - t0) / 1000;
     polling = false;
   }, 500);
   const records: EngineRecord[] = [];
