@@ -9,7 +9,8 @@
  * - every SSH client on one line counts as open at the same time (a pipeline, `a && b`: at most this);
  * - a client started with `coproc`, put in the background with `&`, or told to background itself
  *   (`ssh -f`), stays open until the script ends;
- * - options are read unquoted (`-o ControlPath=...`), and quoted text after the client is its remote command;
+ * - options are read unquoted (`-o ControlPath=...`) and before the destination; what follows it is the
+ *   remote command;
  * - a client given a `ControlPath` without `ControlMaster` goes through an existing master connection: no
  *   new connection, one more session on the master (sshd's MaxSessions counts those); `-O <cmd>` only talks
  *   to the master;
@@ -112,10 +113,12 @@ function clientsOf(line: string, masked = maskQuotes(line)): Client[] {
     const start = m.index! + m[1].length;
     const end = endOfCommand(masked, start);
     const rest = masked.slice(end);
+    const destination = line.slice(start, end).search(/\$\{?TARGET\b/);
     out.push({
       name: m[2],
       args: line.slice(start, end),
-      options: masked.slice(start, end),
+      // ssh's options come before the destination; what follows it is the remote command.
+      options: masked.slice(start, destination >= 0 ? start + destination : end),
       background: /^\s*&(?!&)/.test(rest) || /^\s*coproc\b/.test(masked.slice(0, start)),
     });
   }
