@@ -1,5 +1,5 @@
 import { readDeployerScript } from "../../fanout/deployerScriptSsh";
-import { transferScript } from "../../components/imageScripts";
+import { buildScript, transferScript } from "../../components/imageScripts";
 import { clockOffsetScript } from "../../components/runWindow";
 import { SshTarget, localSshPrelude, runRemotely } from "../../components/ssh";
 
@@ -82,6 +82,11 @@ describe("readDeployerScript on the components' scripts", () => {
 
   it("an image transfer: one connection at a time (ID check, stream, ID check)", () => {
     expect(readDeployerScript(script(transferScript("h1", "img:1", "/tmp/rec.tsv", "/tmp/locks")))).toMatchObject({ target, connections: 1 });
+  });
+
+  it("a build on the host: one connection at a time (label check, base image, context stream)", () => {
+    const build = { dir: "/tmp/ctx", buildArgs: { NODE_VERSION: "20" }, inputs: "sha256:x", baseImage: "base:1" };
+    expect(readDeployerScript(script(buildScript("h1", "img:1", "/tmp/rec.tsv", "/tmp/locks", build)))).toMatchObject({ target, connections: 1 });
   });
 
   it("a clock offset: one connection for its five questions", () => {
