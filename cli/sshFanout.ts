@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { ScenarioError } from "../model/diagnostic";
 import { fanoutOfStack, fanoutToText } from "./sshFanoutReport";
 
 /**
@@ -14,8 +15,15 @@ const program = new Command("ssh-fanout")
   .option("--json", "print the figures as JSON")
   .action(async (opts: { stack: string; parallel?: string; detail?: boolean; json?: boolean }) => {
     if (opts.parallel !== undefined && !/^[1-9]\d*$/.test(opts.parallel)) program.error(`error: --parallel ${opts.parallel}: expected a whole number of at least 1`);
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const f = await fanoutOfStack(opts.stack, (file) => require(file), opts.parallel === undefined ? undefined : Number(opts.parallel));
+    let f;
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      f = await fanoutOfStack(opts.stack, (file) => require(file), opts.parallel === undefined ? undefined : Number(opts.parallel));
+    } catch (e) {
+      if (!(e instanceof ScenarioError)) throw e;
+      process.stderr.write(e.message + "\n");
+      process.exit(1);
+    }
     process.stdout.write((opts.json ? JSON.stringify(f, null, 2) : fanoutToText(f, opts.detail)) + "\n");
     // The mocks leave Pulumi's runtime waiting for an engine that never comes.
     process.exit(f.hostsOver.length ? 1 : 0);

@@ -19,6 +19,8 @@ export interface FanoutOfStack {
  * and computes each host's worst case (fanout/sshFanout.ts) from what it declares.
  */
 export async function fanoutOfStack(stack: string, load: FreshLoader, parallel?: number): Promise<FanoutOfStack> {
+  // Planned first: a bad stack or scenario is reported with its file:line:col before the program runs.
+  const plan = planFromFiles({ stackFile: path.join(__dirname, "..", stackFileName(stack)) });
   // Loaded here, not at the top: it installs Pulumi's mocks, which only this evaluation wants.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { evaluateProgram, reveal } = require("../tests/program/mockProgram") as typeof import("../tests/program/mockProgram");
@@ -33,7 +35,6 @@ export async function fanoutOfStack(stack: string, load: FreshLoader, parallel?:
     dependencies: r.dependencies,
     inputs: reveal(r.raw) as Record<string, unknown>,
   }));
-  const plan = planFromFiles({ stackFile: path.join(__dirname, "..", stackFileName(stack)) });
   const rows = sshFanout(resources, plan.hosts.map((h) => ({ name: h.name, user: h.user, address: h.address, port: h.port, role: h.layer })), { parallel });
   const over = (jump: boolean) => overSshdDefaults(rows.filter((r) => (r.role === "jump host") === jump));
   return { stack, parallel, rows, hostsOver: over(false), jumpOver: over(true) };
