@@ -4,6 +4,7 @@ import { deployTestbed } from "./components";
 import { Diagnostics } from "./model/diagnostic";
 import { CONFIG_NAMESPACE } from "./model/schemas/stackSchema";
 import { deployerImageIds } from "./model/deployerImages";
+import { deployerBuilds } from "./model/deployerBuilds";
 import { loadScenario } from "./model/loadScenario";
 import { loadStackFile, stackFileName } from "./model/loadStack";
 import { planExperiment } from "./planner/planExperiment";
@@ -42,7 +43,12 @@ const testbed = deployTestbed({
           kind: "registry",
           registry: settings!.registry && { ...settings!.registry, password: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("registryPassword") },
         }
-      : { kind: "transfer" },
+      : settings!.imageSource === "build"
+        ? {
+            kind: "build",
+            ...deployerBuilds(plan!.hosts.flatMap((h) => h.images), settings!.build.contextsDir, settings!.build.baseImage),
+          }
+        : { kind: "transfer" },
   deployerImageIds: settings!.imageSource === "transfer" ? deployerImageIds(plan!.hosts.flatMap((h) => h.images)) : {},
 });
 
