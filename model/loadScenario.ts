@@ -308,7 +308,16 @@ function readTask(t: RawTask, path: PathSegment[], src: YamlSource, diags: Diagn
     });
   }
   if (t.loop !== undefined) fieldLocations.loop = src.locate([...path, "loop"]);
-  return { action, loop: t.loop, async: t.async, poll: t.poll, name: t.name, location: src.locate(path), fieldLocations };
+  const fieldPaths: Record<string, PathSegment[]> = {
+    msg: [...path, "debug", "msg"],
+    command: [...path, "shell"],
+    src: [...path, kind, "src"],
+    dest: [...path, kind, "dest"],
+    loop: [...path, "loop"],
+  };
+  const location = src.locate(path);
+  const locateIn = (field: string, line?: number, col?: number) => (fieldPaths[field] ? src.locateInScalar(fieldPaths[field], line, col) : location);
+  return { action, loop: t.loop, async: t.async, poll: t.poll, name: t.name, location, fieldLocations, locateIn };
 }
 
 function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, unknown> {

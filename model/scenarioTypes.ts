@@ -105,4 +105,6 @@ export interface TaskDecl {
   location: SourceLocation;
   /** Locations of the templated fields, for errors raised while rendering. */
   fieldLocations: Record<string, SourceLocation>;
+  /** Where a position (1-based line and column) inside a templated field's value was written. */
+  locateIn(field: string, line?: number, col?: number): SourceLocation;
 }

@@ -5,7 +5,8 @@ import { bindDependsOn, HostBinding, PlayHost, playHosts } from "./bindDependsOn
 import { PlannedService, ProducerAssignment, RenderedTask, RUN_DIR_VAR, WorkflowStep } from "./planTypes";
 import { hostTemplate } from "./placeServices";
 import { Selector } from "./selector";
-import { TemplateError, TemplateRenderer } from "./templateRenderer";
+import { JinjaRenderer, TemplateError } from "./jinja/jinjaRenderer";
+import { pyStr } from "./jinja/ansibleFilters";
 
 interface PlayExpansion {
   play: PlayDecl;
@@ -26,7 +27,7 @@ export function workflowSteps(
   services: PlannedService[],
   diags: Diagnostics,
 ): { steps: WorkflowStep[]; producers: ProducerAssignment[]; warnings: string[] } {
-  const renderer = new TemplateRenderer();
+  const renderer = new JinjaRenderer();
   const reported = new Set<string>();
   const expansions: PlayExpansion[] = scenario.plays.map((play) => {
     const selected = new Selector(play.hosts).select(services);
@@ -65,6 +66,7 @@ export function workflowSteps(
       hosts.forEach((h, i) => {
         const vars: Record<string, unknown> = {
           ...h.service.vars,
+          _self: h.service.vars,
           ...common,
           data_dir: hostTemplate(stack.hostLayout.dataDir, h.host),
           container_network: hostTemplate(stack.hostLayout.containerNetwork, h.host),
@@ -98,10 +100,10 @@ export function workflowSteps(
   return { steps, producers, warnings };
 }
 
-function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRenderer, diags: Diagnostics, reported: Set<string>): RenderedTask[] {
+function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: JinjaRenderer, diags: Diagnostics, reported: Set<string>): RenderedTask[] {
   const fail = (e: unknown, field: string, value: string | unknown) => {
     if (!(e instanceof TemplateError)) throw e;
-    const location = t.fieldLocations[field] ?? t.location;
+    const location = t.locateIn(field, e.line, e.col);
     const key = `${location.file}:${location.line}:${location.col}:${e.message}`;
     if (reported.has(key)) return;
     reported.add(key);
@@ -110,7 +112,11 @@ function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRende
   let items: unknown[] = [undefined];
   if (t.loop !== undefined) {
     try {
-      items = r.loopItems(t.loop, vars);
+      const value = r.evaluateValue(t.loop, vars);
+      if (!Array.isArray(value)) {
+        throw new TemplateError(`loop is not a list (got ${JSON.stringify(value)})`, 'a list, such as "{{ range(1, 41)|list }}" or a YAML list');
+      }
+      items = value;
     } catch (e) {
       fail(e, "loop", t.loop);
       return [];
@@ -127,7 +133,7 @@ function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRende
         return undefined;
       }
     };
-    const itemText = item === undefined ? undefined : String(item);
+    const itemText = item === undefined ? undefined : pyStr(item);
     const a = t.action;
     if (a.kind === "debug") {
       const msg = render("msg", a.msg);

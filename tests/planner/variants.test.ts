@@ -69,7 +69,7 @@ describe("variants behave as E2Clab would", () => {
       array_info: hostname
       prefix: gateway_hosts
   launch:
-    - shell: "echo {{ gateways }} && echo {{#each gateway_hosts}}{{this}};{{/each}}"
+    - shell: "echo {{ gateways }} && echo {{ gateway_hosts|join(';') }} {% for g in gateways %}{{ loop.index }}={{ g }} {% endfor %}"
     - shell: "ping -c1 {{ item }}"
       loop: "{{ gateway_hosts }}"
 `,
@@ -77,7 +77,10 @@ describe("variants behave as E2Clab would", () => {
       15,
     );
     const cmds = shellsOf(p, "p6.launch.node-15");
-    expect(cmds[0]).toBe("echo fog.mosquitto.1.1,fog.mosquitto.2.1,fog.mosquitto.3.1,fog.mosquitto.4.1 && echo 10.0.0.3;10.0.0.4;10.0.0.5;10.0.0.6;");
+    expect(cmds[0]).toBe(
+      "echo ['fog.mosquitto.1.1', 'fog.mosquitto.2.1', 'fog.mosquitto.3.1', 'fog.mosquitto.4.1'] && echo 10.0.0.3;10.0.0.4;10.0.0.5;10.0.0.6 " +
+        "1=fog.mosquitto.1.1 2=fog.mosquitto.2.1 3=fog.mosquitto.3.1 4=fog.mosquitto.4.1 ",
+    );
     expect(cmds.slice(1)).toEqual(["ping -c1 10.0.0.3", "ping -c1 10.0.0.4", "ping -c1 10.0.0.5", "ping -c1 10.0.0.6"]);
   });
 
@@ -126,11 +129,11 @@ describe("variants behave as E2Clab would", () => {
     expect(reverse.every((r) => ["node-3", "node-4", "node-5", "node-6"].includes(r.host) && ["node-1", "node-2"].includes(r.destinationHost) && r.delayMs === 5)).toBe(true);
   });
 
-  it("host layout settings give per-host data_dir, container_network and container names; helpers do arithmetic", () => {
+  it("host layout settings give per-host data_dir, container_network and container names; Jinja does arithmetic", () => {
     const dir = scenarioVariant({
       "workflow.yaml": replace(
         "/opt/dataset/data-{{ item }} 10 {{ item }}",
-        "/opt/dataset/data-{{ item }} {{ data_dir }} {{ container_network }} cam={{ add (mul (sub service_id 1) 40) item }} d={{ duration }}",
+        "/opt/dataset/data-{{ item }} {{ data_dir }} {{ container_network }} cam={{ (_self.service_id|int - 1) * 40 + item }} d={{ duration }}",
       ),
     });
     const layout = "  edge2cloud:dataDir: /var/tmp/e2c/{host}\n  edge2cloud:containerNetwork: container:{host}\n  edge2cloud:containerPrefix: '{host}-'\n  edge2cloud:duration: 60\n";
