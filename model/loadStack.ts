@@ -46,6 +46,7 @@ export function scenarioDirOf(file: string): string {
 interface RawHost {
   name: string;
   address: string;
+  address4?: string;
   address6?: string;
   user?: string;
   port?: number;
@@ -98,6 +99,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     return {
       name: h.name,
       address: h.address,
+      address4: h.address4,
       address6: h.address6,
       user: h.user ?? defaultUser,
       port: h.port ?? STACK_DEFAULTS.sshPort,

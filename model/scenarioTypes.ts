@@ -75,7 +75,7 @@ export interface DependsOnDecl {
   grouping: Grouping;
   prefix: string;
   /** asarray: which field of each service goes in the list. */
-  arrayInfo?: "id" | "hostname" | "ipv6";
+  arrayInfo?: "id" | "hostname" | "g5k_ipv6_hostname" | "ipv6";
   location: SourceLocation;
 }
 

@@ -4,7 +4,9 @@ import { SourceLocation } from "./sourceLocation";
 export interface HostDecl {
   name: string;
   address: string;
-  /** Only needed by `asarray` groupings with `array_info: ipv6`. */
+  /** IPv4 address for `__address4__`/`url4` when `address` is a host name. */
+  address4?: string;
+  /** `__address6__`/`url6`, and `asarray` groupings with `array_info: ipv6`. */
   address6?: string;
   user: string;
   port: number;

@@ -1,7 +1,7 @@
 /**
  * E2Clab service selectors: dotted segments matched against the leading segments of a service id,
  * case-insensitively, `*` matching any one segment. `cloud` selects every cloud service;
- * `cloud.kafka.*.leader` selects `cloud.kafka.1.leader.1`.
+ * `cloud.kafka.*.leader` selects `cloud.kafka.2.leader.1`.
  */
 export class Selector {
   private readonly segments: string[];

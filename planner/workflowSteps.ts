@@ -29,6 +29,7 @@ export function workflowSteps(
 ): { steps: WorkflowStep[]; producers: ProducerAssignment[]; warnings: string[] } {
   const renderer = new JinjaRenderer();
   const reported = new Set<string>();
+  const warnings: string[] = [];
   const expansions: PlayExpansion[] = scenario.plays.map((play) => {
     const selected = new Selector(play.hosts).select(services);
     const hosts = playHosts(selected);
@@ -40,16 +41,15 @@ export function workflowSteps(
         expected: `a selector such as ${[...new Set(services.map((s) => s.id.split(".").slice(0, 2).join(".") + ".*"))].slice(0, 4).join(", ")}`,
       });
     }
-    return { play, selected, hosts, bindings: bindDependsOn(play, hosts, services, diags) };
+    return { play, selected, hosts, bindings: bindDependsOn(play, hosts, services, diags, warnings) };
   });
 
-  const warnings: string[] = [];
   const playDeps = playDependencies(expansions, services, warnings);
-  const common = {
+  // E2Clab's extra variables; current_repeat is `repeat or 1` there, so runs 0 and 1 both see 1.
+  const extraVars = {
     scenario_dir: scenario.dir,
     artifacts_dir: stack.artifactsDir,
-    current_repeat: stack.currentRepeat,
-    duration: stack.durationSeconds,
+    current_repeat: stack.currentRepeat || 1,
     app_conf: scenario.appConf,
     ...Object.fromEntries(Object.entries(scenario.appConf).map(([k, v]) => [`env_${k}`, v])),
   };
@@ -63,17 +63,30 @@ export function workflowSteps(
       const tasks = play.phases[phase];
       if (tasks.length === 0) continue;
       const depIds = playDeps.get(play.index)!.flatMap((q) => stepIds(q, phase));
-      hosts.forEach((h, i) => {
-        const vars: Record<string, unknown> = {
+      const running = hosts.map((h, i) => ({ h, binding: bindings[i] })).filter((x) => !x.binding.dropped);
+      // What E2Clab's play sees per host: its extra vars, the host's `_self` and depends_on prefixes, and
+      // Ansible's magic variables over the play's inventory (the play's hosts, named by their address).
+      const e2clab = running.map(({ h, binding }) => ({
+        ...binding.vars,
+        _self: h.service.vars,
+        inventory_hostname: h.address,
+        ansible_host: h.address,
+        ...extraVars,
+        // During finalize, working_dir is the run's results folder, known only when the run starts.
+        working_dir: phase === "finalize" ? "${" + RUN_DIR_VAR + "}" : stack.artifactsDir,
+      }));
+      const groups = { all: running.map(({ h }) => h.address), ungrouped: [] };
+      const hostvars = Object.fromEntries(running.map(({ h }, i) => [h.address, e2clab[i]]));
+      running.forEach(({ h, binding }, i) => {
+        const recorded: Record<string, unknown> = {
+          // The project's extras: the host's own service variables at the top level, and stack settings.
           ...h.service.vars,
-          _self: h.service.vars,
-          ...common,
+          duration: stack.durationSeconds,
           data_dir: hostTemplate(stack.hostLayout.dataDir, h.host),
           container_network: hostTemplate(stack.hostLayout.containerNetwork, h.host),
-          // During finalize, working_dir is the run's results folder, known only when the run starts.
-          working_dir: phase === "finalize" ? "${" + RUN_DIR_VAR + "}" : stack.artifactsDir,
-          ...bindings[i].vars,
+          ...e2clab[i],
         };
+        const vars = { ...recorded, groups, hostvars };
         const rendered = tasks.flatMap((t) => renderTask(t, vars, renderer, diags, reported));
         const id = `p${play.index + 1}.${phase}.${h.host}`;
         const ownEarlier = phase === "finalize" ? ["prepare", "launch"].map((p) => `p${play.index + 1}.${p}.${h.host}`).filter((x) => steps.some((s) => s.id === x)) : [];
@@ -85,14 +98,14 @@ export function workflowSteps(
           phase,
           services: selected.filter((s) => s.host === h.host).map((s) => s.id),
           needsServices: [
-            ...new Set([...services.filter((s) => s.host === h.host && s.container).map((s) => s.id), ...bindings[i].peers.filter((p) => p.container).map((p) => p.id)]),
+            ...new Set([...services.filter((s) => s.host === h.host && s.container).map((s) => s.id), ...binding.peers.filter((p) => p.container).map((p) => p.id)]),
           ],
           after: [...new Set([...prepareIds, ...depIds, ...ownEarlier])],
           tasks: rendered,
-          variables: { [h.service.id]: vars },
+          variables: { [h.service.id]: recorded },
         });
         if (phase === "launch" && h.service.kind === "producer") {
-          producers.push(...producerAssignments(h, bindings[i], rendered));
+          producers.push(...producerAssignments(h, binding, rendered));
         }
       });
     }

@@ -14,10 +14,11 @@ const host = {
   type: "object",
   required: ["name", "address"],
   additionalProperties: false,
-  expected: "a host {name, address, user?, port?, layer?, service?}",
+  expected: "a host {name, address, address4?, address6?, user?, port?, layer?, service?}",
   properties: {
     name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$", expected: "a host name of letters, digits, '.', '_' or '-'" },
     address,
+    address4: { type: "string", pattern: "^\\d{1,3}(\\.\\d{1,3}){3}$", expected: "an IPv4 address such as 10.0.0.3" },
     address6: { type: "string", expected: "an IPv6 address" },
     user: { type: "string", minLength: 1, expected: "an SSH user name" },
     port: sshPort,

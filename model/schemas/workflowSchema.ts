@@ -54,7 +54,7 @@ export const dependsOnSchema = {
       expected: "one of: round_robin, address_match, asarray, aggregate",
     },
     prefix: identifier,
-    array_info: { enum: ["id", "hostname", "ipv6"], expected: "one of: id, hostname, ipv6" },
+    array_info: { enum: ["id", "hostname", "g5k_ipv6_hostname", "ipv6"], expected: "one of: id, hostname, g5k_ipv6_hostname, ipv6" },
   },
 } as const;
 
