@@ -43,9 +43,9 @@ export function loadScenario(dir: string, diags: Diagnostics): Scenario | undefi
   const layersPart = ls && readLayersServices(ls, diags);
   const networks = net ? readNetwork(net, diags) : [];
   const plays = wf ? readWorkflow(wf, diags) : [];
-  const appConf = wfEnv ? readWorkflowEnv(wfEnv, diags) : {};
+  const workflowEnv = wfEnv ? readWorkflowEnv(wfEnv, diags) : {};
   if (!layersPart) return undefined;
-  return { dir, ...layersPart, networks, plays, appConf };
+  return { dir, ...layersPart, networks, plays, workflowEnv, workflowEnvLocation: wfEnv?.locate([]) };
 }
 
 function readSource(dir: string, name: string, diags: Diagnostics, required: boolean): YamlSource | undefined {
@@ -74,20 +74,32 @@ interface RawService {
 }
 
 interface RawLayersServices {
-  environment: Record<string, unknown> & { job_name: string; walltime: string; cluster?: string };
+  environment: Record<string, unknown> & { job_name?: string; walltime?: string; cluster?: string };
   monitoring?: { type: MonitoringDecl["type"]; options?: string };
+  provenance?: Record<string, unknown>;
+  monitoring_iotlab?: Record<string, unknown>;
+  kwollect?: Record<string, unknown>;
   layers: { name: string; services: RawService[] }[];
 }
 
 function readLayersServices(
   src: YamlSource,
   diags: Diagnostics,
-): Pick<Scenario, "environment" | "monitoring" | "layers"> | undefined {
+): Pick<Scenario, "environment" | "monitoring" | "layers" | "managers"> | undefined {
   const raw = src.toJS();
   if (!checkSchema(layersServicesSchema, raw, src, diags)) return undefined;
   const doc = raw as RawLayersServices;
   const { job_name, walltime, cluster, ...testbeds } = doc.environment;
-  const environment: EnvironmentDecl = { jobName: job_name, walltime, cluster, testbeds };
+  // E2Clab takes job_name and walltime from the top of `environment` or from a testbed block (the first
+  // one is its master environment), with its defaults E2Clab and 01:00:00.
+  const blocks = Object.values(testbeds) as { job_name?: string; walltime?: string }[];
+  const environment: EnvironmentDecl = {
+    jobName: job_name ?? blocks.find((b) => b.job_name)?.job_name ?? "E2Clab",
+    walltime: walltime ?? blocks.find((b) => b.walltime)?.walltime ?? "01:00:00",
+    cluster,
+    testbeds,
+  };
+  const managers = Object.fromEntries((["provenance", "monitoring_iotlab", "kwollect"] as const).filter((k) => doc[k]).map((k) => [k, doc[k]!]));
   const monitoring: MonitoringDecl | undefined = doc.monitoring && {
     type: doc.monitoring.type,
     options: doc.monitoring.options ?? "-m -c -n",
@@ -132,7 +144,7 @@ function readLayersServices(
     });
     layers.push({ name: layer.name, services, location: src.locate(["layers", li]) });
   });
-  return { environment, monitoring, layers };
+  return { environment, monitoring, layers, managers };
 }
 
 interface RawNetwork {
@@ -320,8 +332,8 @@ function readTask(t: RawTask, path: PathSegment[], src: YamlSource, diags: Diagn
   return { action, loop: t.loop, async: t.async, poll: t.poll, name: t.name, location, fieldLocations, locateIn };
 }
 
-function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, unknown> {
+function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, Record<string, unknown>> {
   const raw = src.toJS() ?? {};
   if (!checkSchema(workflowEnvSchema, raw, src, diags)) return {};
-  return ((raw as { app_conf?: Record<string, unknown> }).app_conf ?? {}) as Record<string, unknown>;
+  return raw as Record<string, Record<string, unknown>>;
 }

@@ -121,6 +121,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     hosts,
     jumpHost,
     currentRepeat: get<number>("repeat") ?? 0,
+    appConf: get<string>("appConf"),
     durationSeconds: get<number>("duration") ?? STACK_DEFAULTS.duration,
     localTestbed: get<StackSettings["localTestbed"]>("localTestbed"),
     hostLayout: {

@@ -5,11 +5,14 @@ export interface Scenario {
   dir: string;
   environment: EnvironmentDecl;
   monitoring?: MonitoringDecl;
+  /** E2Clab's other service managers (provenance, monitoring_iotlab, kwollect): parsed, kept, not deployed. */
+  managers: Record<string, Record<string, unknown>>;
   layers: LayerDecl[];
   networks: NetworkDecl[];
   plays: PlayDecl[];
-  /** workflow_env.yaml's app_conf; exposed to tasks as `app_conf` and `env_<var>`. */
-  appConf: Record<string, unknown>;
+  /** workflow_env.yaml: configurations by name; the one run gives tasks `app_conf` (its name) and `env_<var>`. */
+  workflowEnv: Record<string, Record<string, unknown>>;
+  workflowEnvLocation?: SourceLocation;
 }
 
 export interface EnvironmentDecl {

@@ -48,6 +48,8 @@ export interface StackSettings {
   jumpHost?: JumpHostDecl;
   /** `current_repeat` of the templates: which run of a repeated experiment this is. */
   currentRepeat: number;
+  /** The workflow_env.yaml configuration to run (E2Clab's `--app_conf`); default: the file's only one. */
+  appConf?: string;
   /**
    * How applications sit on a host, with `{host}` standing for the host's name: the folder the workflow
    * keeps data in (`{{ data_dir }}`), the network mode of the containers it starts

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import { Document, LineCounter, Node, isMap, isScalar, isSeq, parseDocument, Pair, Scalar } from "yaml";
 import { Diagnostics } from "./diagnostic";
+import { pyyamlTags } from "./pyyamlScalars";
 import { SourceLocation } from "./sourceLocation";
 
 export type PathSegment = string | number;
@@ -14,8 +15,9 @@ export class YamlSource {
     readonly file: string,
     readonly text: string,
   ) {
-    // YAML 1.1, as PyYAML reads it for E2Clab and Ansible: `validate_checksum: no` is a boolean.
-    this.doc = parseDocument(text, { version: "1.1", lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
+    // YAML 1.1 as PyYAML reads it for E2Clab and Ansible: `validate_checksum: no` is a boolean, an unquoted
+    // 01:30:00 a string (pyyamlScalars).
+    this.doc = parseDocument(text, { version: "1.1", customTags: pyyamlTags, lineCounter: this.lines, prettyErrors: false, uniqueKeys: true });
   }
 
   static read(file: string): YamlSource {

@@ -50,8 +50,7 @@ export function workflowSteps(
     scenario_dir: scenario.dir,
     artifacts_dir: stack.artifactsDir,
     current_repeat: stack.currentRepeat || 1,
-    app_conf: scenario.appConf,
-    ...Object.fromEntries(Object.entries(scenario.appConf).map(([k, v]) => [`env_${k}`, v])),
+    ...appConfVars(scenario, stack, diags),
   };
 
   const steps: WorkflowStep[] = [];
@@ -163,6 +162,28 @@ function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: JinjaRenderer
     }
   }
   return out;
+}
+
+/**
+ * E2Clab's `--app_conf NAME`: tasks see `app_conf` (the name) and `env_<var>` for each variable of that
+ * configuration of workflow_env.yaml. Without a choice in the stack, a file with a single configuration
+ * runs that one (an extra: E2Clab would pass none); with several, none, as in E2Clab.
+ */
+function appConfVars(scenario: Scenario, stack: StackSettings, diags: Diagnostics): Record<string, unknown> {
+  const names = Object.keys(scenario.workflowEnv);
+  const chosen = stack.appConf ?? (names.length === 1 ? names[0] : undefined);
+  if (chosen === undefined) return {};
+  const conf = scenario.workflowEnv[chosen];
+  if (conf === undefined && names.length > 0) {
+    diags.add({
+      location: { file: stack.file, line: 1, col: 1 },
+      message: `edge2cloud:appConf names no configuration of workflow_env.yaml`,
+      value: JSON.stringify(chosen),
+      expected: `one of: ${names.join(", ")}`,
+    });
+    return {};
+  }
+  return { app_conf: chosen, ...Object.fromEntries(Object.entries(conf ?? {}).map(([k, v]) => [`env_${k}`, v])) };
 }
 
 /** One producer per loop item of the host's launch (its cameras), each on the gateway the host was given. */

@@ -54,6 +54,7 @@ export const stackSchema = {
         [`${CONFIG_NAMESPACE}:results`]: { type: "string", minLength: 1, expected: "the folder that receives results" },
         [`${CONFIG_NAMESPACE}:duration`]: { type: "integer", minimum: 1, expected: "the experiment duration in seconds" },
         [`${CONFIG_NAMESPACE}:repeat`]: { type: "integer", minimum: 0, expected: "the repeat index of this run (current_repeat), 0 or more" },
+        [`${CONFIG_NAMESPACE}:appConf`]: { type: "string", minLength: 1, expected: "the name of a configuration of workflow_env.yaml (E2Clab's --app_conf)" },
         [`${CONFIG_NAMESPACE}:allowMissingNetem`]: { type: "boolean", expected: "true or false" },
         [`${CONFIG_NAMESPACE}:jumpHost`]: {
           type: "object",

@@ -77,10 +77,13 @@ export const workflowSchema = {
   },
 } as const;
 
+/** E2Clab's workflow_env.yaml: configurations by name, each a mapping of variables (`conf_a: {threads: 4}`). */
 export const workflowEnvSchema = {
   type: "object",
-  additionalProperties: false,
-  properties: {
-    app_conf: { type: "object", expected: "a mapping of variable names to values" },
+  expected: "configurations by name, each a mapping of variables, such as conf_a: {threads: 4}",
+  additionalProperties: {
+    type: "object",
+    expected: "a mapping of variable names to strings, numbers or booleans",
+    additionalProperties: { type: ["string", "number", "boolean"], expected: "a string, number or boolean" },
   },
 } as const;
