@@ -13,9 +13,9 @@ import {
   PlayDecl,
   Scenario,
   ServiceDecl,
-  TaskAction,
   TaskDecl,
 } from "./scenarioTypes";
+import { readTask } from "./ansibleTask";
 import { checkSchema } from "./schemaCheck";
 import { layersServicesSchema } from "./schemas/layersServicesSchema";
 import { networkSchema } from "./schemas/networkSchema";
@@ -192,23 +192,16 @@ function readNetwork(src: YamlSource, diags: Diagnostics): NetworkDecl[] {
   });
 }
 
-interface RawTask {
-  name?: string;
-  debug?: { msg: string };
-  shell?: string;
-  copy?: { src: string; dest: string };
-  fetch?: { src: string; dest: string; flat?: boolean };
-  loop?: unknown[] | string;
-  async?: number;
-  poll?: number;
-}
-
 interface RawPlay {
   hosts: string;
   depends_on?: unknown;
-  prepare?: RawTask[] | null;
-  launch?: RawTask[] | null;
-  finalize?: RawTask[] | null;
+  prepare?: unknown[] | null;
+  launch?: unknown[] | null;
+  finalize?: unknown[] | null;
+  vars?: Record<string, unknown>;
+  become?: boolean | string;
+  become_user?: string;
+  environment?: unknown;
 }
 
 function readWorkflow(src: YamlSource, diags: Diagnostics): PlayDecl[] {
@@ -230,7 +223,17 @@ function readWorkflow(src: YamlSource, diags: Diagnostics): PlayDecl[] {
         expected: "at least one of prepare, launch, finalize",
       });
     }
-    return { index: pi, hosts: play.hosts, dependsOn, phases, location: src.locate([pi]) };
+    return {
+      index: pi,
+      hosts: play.hosts,
+      dependsOn,
+      phases,
+      vars: play.vars ?? {},
+      become: play.become === true || play.become === "yes" || play.become === "true",
+      becomeUser: play.become_user,
+      environment: play.environment,
+      location: src.locate([pi]),
+    };
   });
 }
 
@@ -274,62 +277,6 @@ function readDependsOn(
     });
   });
   return out;
-}
-
-const ACTIONS = ["debug", "shell", "copy", "fetch"] as const;
-
-function readTask(t: RawTask, path: PathSegment[], src: YamlSource, diags: Diagnostics): TaskDecl | undefined {
-  const present = ACTIONS.filter((a) => t[a] !== undefined);
-  if (present.length !== 1) {
-    diags.add({
-      location: src.locate(path),
-      message: present.length === 0 ? "task has no action" : `task has several actions (${present.join(", ")})`,
-      expected: "exactly one of debug, shell, copy, fetch",
-    });
-    return undefined;
-  }
-  const kind = present[0];
-  let action: TaskAction;
-  const fieldLocations: TaskDecl["fieldLocations"] = {};
-  switch (kind) {
-    case "debug":
-      action = { kind, msg: t.debug!.msg };
-      fieldLocations.msg = src.locate([...path, "debug", "msg"]);
-      break;
-    case "shell":
-      action = { kind, command: t.shell! };
-      fieldLocations.command = src.locate([...path, "shell"]);
-      break;
-    case "copy":
-    case "fetch": {
-      const body = t[kind]!;
-      action = kind === "copy" ? { kind, src: body.src, dest: body.dest } : { kind, src: body.src, dest: body.dest, flat: t.fetch!.flat ?? false };
-      fieldLocations.src = src.locate([...path, kind, "src"]);
-      fieldLocations.dest = src.locate([...path, kind, "dest"]);
-      break;
-    }
-  }
-  if (t.poll !== undefined && t.async === undefined) {
-    diags.add({ location: src.locate([...path, "poll"]), message: "poll without async", expected: "async: <seconds> beside poll" });
-  }
-  if (t.async !== undefined && kind !== "shell") {
-    diags.add({
-      location: src.locate([...path, "async"]),
-      message: `async on a ${kind} task`,
-      expected: "async only on shell tasks",
-    });
-  }
-  if (t.loop !== undefined) fieldLocations.loop = src.locate([...path, "loop"]);
-  const fieldPaths: Record<string, PathSegment[]> = {
-    msg: [...path, "debug", "msg"],
-    command: [...path, "shell"],
-    src: [...path, kind, "src"],
-    dest: [...path, kind, "dest"],
-    loop: [...path, "loop"],
-  };
-  const location = src.locate(path);
-  const locateIn = (field: string, line?: number, col?: number) => (fieldPaths[field] ? src.locateInScalar(fieldPaths[field], line, col) : location);
-  return { action, loop: t.loop, async: t.async, poll: t.poll, name: t.name, location, fieldLocations, locateIn };
 }
 
 function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, Record<string, unknown>> {

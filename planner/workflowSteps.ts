@@ -1,12 +1,12 @@
 import { Diagnostics } from "../model/diagnostic";
-import { PHASES, Phase, PlayDecl, Scenario, TaskDecl } from "../model/scenarioTypes";
+import { PHASES, Phase, PlayDecl, Scenario } from "../model/scenarioTypes";
 import { StackSettings } from "../model/stackTypes";
 import { bindDependsOn, HostBinding, PlayHost, playHosts } from "./bindDependsOn";
 import { PlannedService, ProducerAssignment, RenderedTask, RUN_DIR_VAR, WorkflowStep } from "./planTypes";
 import { hostTemplate } from "./placeServices";
 import { Selector } from "./selector";
 import { JinjaRenderer, TemplateError } from "./jinja/jinjaRenderer";
-import { pyStr } from "./jinja/ansibleFilters";
+import { compileTask, playVars, reporter, TaskScope } from "./ansibleTasks";
 
 interface PlayExpansion {
   play: PlayDecl;
@@ -28,7 +28,7 @@ export function workflowSteps(
   diags: Diagnostics,
 ): { steps: WorkflowStep[]; producers: ProducerAssignment[]; warnings: string[] } {
   const renderer = new JinjaRenderer();
-  const reported = new Set<string>();
+  const report = reporter(diags);
   const warnings: string[] = [];
   const expansions: PlayExpansion[] = scenario.plays.map((play) => {
     const selected = new Selector(play.hosts).select(services);
@@ -85,8 +85,21 @@ export function workflowSteps(
           container_network: hostTemplate(stack.hostLayout.containerNetwork, h.host),
           ...e2clab[i],
         };
-        const vars = { ...recorded, groups, hostvars };
-        const rendered = tasks.flatMap((t) => renderTask(t, vars, renderer, diags, reported));
+        const base = { ...recorded, groups, hostvars };
+        let rendered: RenderedTask[] = [];
+        try {
+          const scope: TaskScope = {
+            vars: { ...base, ...playVars(play, base, renderer) },
+            extraVars: { ...extraVars, working_dir: e2clab[i].working_dir },
+            facts: {},
+            registered: new Map(),
+            scenarioDir: scenario.dir,
+          };
+          rendered = tasks.flatMap((t) => compileTask(t, play, scope, renderer, report));
+        } catch (e) {
+          if (!(e instanceof TemplateError)) throw e;
+          diags.add({ location: play.location, message: `play vars: ${e.message}`, expected: e.expected });
+        }
         const id = `p${play.index + 1}.${phase}.${h.host}`;
         const ownEarlier = phase === "finalize" ? ["prepare", "launch"].map((p) => `p${play.index + 1}.${p}.${h.host}`).filter((x) => steps.some((s) => s.id === x)) : [];
         steps.push({
@@ -110,58 +123,6 @@ export function workflowSteps(
     }
   }
   return { steps, producers, warnings };
-}
-
-function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: JinjaRenderer, diags: Diagnostics, reported: Set<string>): RenderedTask[] {
-  const fail = (e: unknown, field: string, value: string | unknown) => {
-    if (!(e instanceof TemplateError)) throw e;
-    const location = t.locateIn(field, e.line, e.col);
-    const key = `${location.file}:${location.line}:${location.col}:${e.message}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    diags.add({ location, message: e.message, value: JSON.stringify(value), expected: e.expected });
-  };
-  let items: unknown[] = [undefined];
-  if (t.loop !== undefined) {
-    try {
-      const value = r.evaluateValue(t.loop, vars);
-      if (!Array.isArray(value)) {
-        throw new TemplateError(`loop is not a list (got ${JSON.stringify(value)})`, 'a list, such as "{{ range(1, 41)|list }}" or a YAML list');
-      }
-      items = value;
-    } catch (e) {
-      fail(e, "loop", t.loop);
-      return [];
-    }
-  }
-  const out: RenderedTask[] = [];
-  for (const item of items) {
-    const v = item === undefined ? vars : { ...vars, item };
-    const render = (field: string, text: string): string | undefined => {
-      try {
-        return r.render(text, v);
-      } catch (e) {
-        fail(e, field, text);
-        return undefined;
-      }
-    };
-    const itemText = item === undefined ? undefined : pyStr(item);
-    const a = t.action;
-    if (a.kind === "debug") {
-      const msg = render("msg", a.msg);
-      if (msg !== undefined) out.push({ kind: "debug", msg, item: itemText });
-    } else if (a.kind === "shell") {
-      const command = render("command", a.command);
-      if (command !== undefined) out.push({ kind: "shell", command, async: t.async, poll: t.poll, item: itemText });
-    } else {
-      const src = render("src", a.src);
-      const dest = render("dest", a.dest);
-      if (src !== undefined && dest !== undefined) {
-        out.push(a.kind === "copy" ? { kind: "copy", src, dest, item: itemText } : { kind: "fetch", src, dest, flat: a.flat, item: itemText });
-      }
-    }
-  }
-  return out;
 }
 
 /**
