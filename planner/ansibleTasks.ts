@@ -47,7 +47,7 @@ export function playVars(play: PlayDecl, vars: Record<string, unknown>, r: Jinja
  * loops, `environment`, `become`, `chdir`, `ignore_errors`). Anything that needs a value only the host
  * knows is an error naming the construct and its place.
  */
-export function compileTask(t: TaskDecl, play: PlayDecl, scope: TaskScope, r: JinjaRenderer, report: Report): RenderedTask[] {
+export function compileTask(t: TaskDecl, play: PlayDecl, scope: TaskScope, r: JinjaRenderer, report: Report, index = 0): RenderedTask[] {
   const fail = (e: unknown, rel: PathSegment[], value: unknown): undefined => {
     if (!(e instanceof TemplateError)) throw e;
     const head = /template variable '([A-Za-z_][A-Za-z0-9_]*)/.exec(e.message)?.[1];
@@ -122,6 +122,8 @@ export function compileTask(t: TaskDecl, play: PlayDecl, scope: TaskScope, r: Ji
     let compiled: RenderedTask[] | undefined;
     try {
       compiled = compileModule(t, play, v, r, scope, item);
+      const record = { task: index, module: t.module, args: ansibleArgs(t, v, r) };
+      compiled = compiled.map((c) => ({ ...c, ansible: record }));
     } catch (e) {
       if (e instanceof ArgError) return fail(e.error, e.rel, e.value) ?? [];
       return fail(e, [t.moduleKey], t.args) ?? [];
@@ -129,6 +131,23 @@ export function compileTask(t: TaskDecl, play: PlayDecl, scope: TaskScope, r: Ji
     out.push(...compiled);
   }
   return out;
+}
+
+/** The module's arguments as Ansible renders them (for workflow-validate and the E2Clab comparison). */
+function ansibleArgs(t: TaskDecl, v: Record<string, unknown>, r: JinjaRenderer): unknown {
+  if (t.module === "debug") {
+    if (t.args.var !== undefined) {
+      // Compared as `msg: "{{ var }}"`, which renders the value as Ansible shows it.
+      try {
+        return r.evaluateValue(`{{ ${String(t.args.var)} }}`, v);
+      } catch {
+        return "VARIABLE IS NOT DEFINED!";
+      }
+    }
+    return t.args.msg === undefined ? "Hello world!" : r.evaluateValue(t.args.msg, v);
+  }
+  const args = r.evaluateValue(t.args, v) as Record<string, unknown>;
+  return t.free !== undefined ? { _raw_params: r.evaluateValue(t.free, v), ...args } : args;
 }
 
 class ArgError extends Error {

@@ -95,7 +95,7 @@ export function workflowSteps(
             registered: new Map(),
             scenarioDir: scenario.dir,
           };
-          rendered = tasks.flatMap((t) => compileTask(t, play, scope, renderer, report));
+          rendered = tasks.flatMap((t, n) => compileTask(t, play, scope, renderer, report, n));
         } catch (e) {
           if (!(e instanceof TemplateError)) throw e;
           diags.add({ location: play.location, message: `play vars: ${e.message}`, expected: e.expected });

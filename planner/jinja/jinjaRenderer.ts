@@ -1,6 +1,7 @@
 import { createHash } from "crypto";
 import { Environment } from "minijinja-js";
 import { ANSIBLE_FILTERS, ANSIBLE_TESTS, FilterError, toPlain } from "./ansibleFilters";
+import { ansibleConcat } from "./pythonLiteral";
 import { originalOffset, PY_MACRO_SOURCE, PY_MACRO_TEMPLATE, Rewritten, UNDEFINED_MARK, wrapExpressions } from "./pythonOutput";
 
 /** A template problem: what to tell the user, and where in the template (1-based line and column). */
@@ -89,24 +90,12 @@ export class JinjaRenderer {
   }
 
   /**
-   * Ansible's templating of a whole value: a string that is exactly one `{{ expression }}` keeps the
-   * expression's type (so `loop: "{{ range(1, 41)|list }}"` is a list); other strings render to text.
+   * Ansible's templating of a whole value: strings render to text, and a result that starts with `[` or `{`
+   * or is True/False is read back as a Python literal (so `loop: "{{ range(1, 41)|list }}"` is a list and
+   * `"{{ 3 }}"` the string "3"); lists and mappings are templated item by item.
    */
   evaluateValue(value: unknown, vars: Record<string, unknown>): unknown {
-    if (typeof value === "string") {
-      const single = /^\s*\{\{(?![\s\S]*\{\{)([\s\S]*?)-?\}\}\s*$/.exec(value);
-      if (single && !/\{%|\{#/.test(value)) {
-        const expr = single[1].replace(/^[-+]/, "");
-        try {
-          return toPlain(this.env.evalExpr(expr, vars));
-        } catch (e) {
-          // Columns counted from the template's start: the expression starts after "{{".
-          const err = this.toTemplateError(e, expr, { text: expr, insertions: [] }, vars);
-          throw new TemplateError(err.message, err.expected, err.line, err.col === undefined ? undefined : err.col + value.indexOf("{{") + 2);
-        }
-      }
-      return this.render(value, vars);
-    }
+    if (typeof value === "string") return JinjaRenderer.isTemplate(value) ? ansibleConcat(this.render(value, vars)) : value;
     if (Array.isArray(value)) return value.map((v) => this.evaluateValue(v, vars));
     if (value && typeof value === "object") {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.evaluateValue(v, vars)]));

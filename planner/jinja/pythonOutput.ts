@@ -113,7 +113,9 @@ export function wrapExpressions(template: string): Rewritten {
     }
     let exprEnd = end;
     if (template[exprEnd - 1] === "-" || template[exprEnd - 1] === "+") exprEnd--;
-    const expr = template.slice(exprStart, exprEnd);
+    // Ansible doubles the backslashes of string literals inside {{ }} before Jinja reads them
+    // (Templar's _escape_backslashes): '\\d' in the file is a backslash and a d for the regex.
+    const expr = escapeBackslashes(template.slice(exprStart, exprEnd));
     if (expr.trim() === "") {
       out += template.slice(i, end + 2);
       i = end + 2;
@@ -129,6 +131,11 @@ export function wrapExpressions(template: string): Rewritten {
     i = end + 2;
   }
   return { text: out, insertions };
+}
+
+function escapeBackslashes(expr: string): string {
+  if (!expr.includes("\\")) return expr;
+  return expr.replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/g, (lit) => lit.replace(/\\/g, "\\\\"));
 }
 
 function statementEnd(template: string, from: number, skipString: (j: number) => number): number {

@@ -50,7 +50,9 @@ describe("templates render as Ansible renders Jinja2", () => {
     ["{{ nope|default('d') }} {{ kafka.nope|default(1) }} {{ nope is defined }}", "d 1 False"],
     ["{{ 'a-b'|int }} {{ '42'|int + 1 }} {{ 3.7|int }} {{ '0x1A'|int(base=16) }}", "0 43 3 26"],
     ["{{ '%05d-%s'|format(item, s) }}", "00003-a-b"],
-    ["{{ s|regex_replace('(a)-(b)', '\\\\2_\\\\1') }}", "b_a"],
+    // As written in the file; Ansible doubles backslashes inside {{ }} string literals before Jinja reads them.
+    ["{{ s|regex_replace('(a)-(b)', '\\2_\\1') }}", "b_a"],
+    ["{{ 'a1b22'|regex_findall('\\d+') }}", "['1', '22']"],
     ["{{ s|regex_search('[a-z]$') }}", "b"],
     ["{{ m|to_json }}", '{"x": 1, "y": "z"}'],
     ["{{ m|combine({'y': 2}) }}", "{'x': 1, 'y': 2}"],

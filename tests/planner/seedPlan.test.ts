@@ -108,10 +108,10 @@ describe("the seed's plan (15 Grid'5000 hosts)", () => {
   });
 
   it("uses the artifacts folder as working_dir for copies and the run folder for fetches", () => {
-    expect(step("p2.prepare.parasilo-1").tasks).toContainEqual({ kind: "copy", src: "/home/jdoe/cctv/artifacts/libs/", dest: "/opt/lib/", item: undefined });
+    expect(step("p2.prepare.parasilo-1").tasks).toContainEqual(expect.objectContaining({ kind: "copy", src: "/home/jdoe/cctv/artifacts/libs/", dest: "/opt/lib/", item: undefined }));
     const fetches = step("p4.finalize.parasilo-7").tasks.filter((t) => t.kind === "fetch");
     expect(fetches).toHaveLength(40);
-    expect(fetches[39]).toEqual({ kind: "fetch", src: "/opt/metrics-40/throughput", dest: "${E2C_RUN_DIR}/experiment-results/producers/", flat: false, item: "40" });
+    expect(fetches[39]).toEqual(expect.objectContaining({ kind: "fetch", src: "/opt/metrics-40/throughput", dest: "${E2C_RUN_DIR}/experiment-results/producers/", flat: false, item: "40" }));
   });
 
   it("orders prepare before launch, and each play after the plays it depends on", () => {
