@@ -213,7 +213,7 @@ export const ORACLE_SCENARIOS: OracleScenario[] = [
   {
     name: "repeats appended at the end of their layer",
     hosts: 11,
-    files: base(debugs(["{{ groups['all'] }}"]).replace("edge.producer.1.1", "fog.*") + `- hosts: edge.producer.*
+    files: base(debugs(["{{ groups['all']|sort }}"]).replace("edge.producer.1.1", "fog.*") + `- hosts: edge.producer.*
   depends_on:
     - service_selector: fog.*
       grouping: aggregate
