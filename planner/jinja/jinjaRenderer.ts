@@ -59,7 +59,7 @@ export class JinjaRenderer {
     }
     let out: string;
     try {
-      out = this.env.renderTemplate(entry.name, vars);
+      out = this.env.renderTemplate(entry.name, contextFor(template, vars));
     } catch (e) {
       throw this.diagnose(e, template, entry.rewritten, vars);
     }
@@ -83,7 +83,7 @@ export class JinjaRenderer {
   /** The value of one Jinja expression (a `when:` condition, the inside of `loop: "{{ ... }}"`). */
   evaluate(expression: string, vars: Record<string, unknown>): unknown {
     try {
-      return toPlain(this.env.evalExpr(expression, vars));
+      return toPlain(this.env.evalExpr(expression, contextFor(expression, vars)));
     } catch (e) {
       throw this.toTemplateError(e, expression, { text: expression, insertions: [] }, vars);
     }
@@ -163,4 +163,15 @@ function undefinedName(template: string, line?: number, col?: number): string | 
   const text = template.split("\n")[line - 1] ?? "";
   const m = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*|\[['"][^'"]*['"]\])*/.exec(text.slice(col - 1));
   return m?.[0];
+}
+
+/**
+ * Every render hands its variables to MiniJinja's WebAssembly side; `hostvars` holds every play host's
+ * variables, so it is only handed over to the templates that name it (a template cannot reach a variable
+ * it does not name).
+ */
+function contextFor(template: string, vars: Record<string, unknown>): Record<string, unknown> {
+  if (!("hostvars" in vars) || template.includes("hostvars")) return vars;
+  const { hostvars: _hostvars, ...rest } = vars;
+  return rest;
 }
