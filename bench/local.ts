@@ -1,8 +1,8 @@
-import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { LocalEngineBackend } from "../lifecycle/localEngineBackend";
+import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { EngineRecord } from "../testbed/engine/localEngine";
 import { writeLocalStackCopy } from "../testbed/localStackCopy";
 
@@ -35,7 +35,7 @@ function phaseOf(r: EngineRecord): string {
 
 async function once(work: string): Promise<Sample> {
   const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
-  const backend = new LocalEngineBackend(PROJECT, "local", stackFile, path.join(work, "id"));
+  const backend = new LocalEngineBackend(PROJECT, "local", stackFile, new StackWorkspace(PROJECT, "local", path.join(work, "home")));
   const t0 = Date.now();
   let firstRecord = NaN;
   const poll = setInterval(() => {
@@ -76,7 +76,6 @@ function median(xs: number[]): number {
   const samples: Sample[] = [];
   for (let i = 0; i < RUNS; i++) {
     const work = fs.mkdtempSync(path.join(os.tmpdir(), "e2c-bench-local-"));
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(work, "id")]);
     samples.push(await once(work));
   }
   const m = (f: (s: Sample) => number) => median(samples.map(f)).toFixed(1);

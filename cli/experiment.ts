@@ -1,18 +1,14 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import * as path from "path";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
 import { runExperiment } from "../lifecycle/experimentRunner";
 import { buildReport } from "../report/buildReport";
+import { wholeNumber } from "./wholeNumber";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-const wholeNumber = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
-  return n;
-};
 
 /** `npm run experiment -- --stack <s> --repeat N --duration S`: N + 1 runs, results and a report. */
 const program = new Command("experiment")
@@ -21,7 +17,7 @@ const program = new Command("experiment")
   .option("--repeat <n>", "extra runs (E2Clab's --repeat)", wholeNumber(0), 0)
   .option("--duration <seconds>", "experiment duration of each run (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (needs the Pulumi CLI) or local (the local testbed without it)").choices(["pulumi", "local"]))
-  .option("--ssh-key <file>", "private key for the local engine (default: the local testbed's key)")
+  .option("--ssh-key <file>", "private key for --engine local on real hosts (the local testbed makes its own)")
   .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string }) => {
     const diags = new Diagnostics();
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(o.stack)), diags);

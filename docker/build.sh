@@ -41,4 +41,5 @@ for name in zookeeper kafka flink mosquitto apps; do
   docker build -q --build-arg BASE="$base" "${extra[@]}" -t "${tags[$name]}" "$build_dir/$name" \
     >"$build_dir/$name.log" 2>&1 || { cat "$build_dir/$name.log" >&2; exit 1; }
 done
+printf '%s\n' "${tags[@]}" >"$build_dir/tags"
 echo "build.sh: built ${tags[*]}"

@@ -46,13 +46,18 @@ export async function runExperiment(o: ExperimentOptions): Promise<RunOutcome[]>
   const outcomes: RunOutcome[] = [];
   const runTimes: number[] = [];
   const bar = out.isTTY ? new SingleBar({ format: "run {run}/{runs} {phase} [{bar}] {percentage}% | ETA {etaText}", hideCursor: true }, undefined) : undefined;
+  let lastLine = { phase: "", at: 0 };
   const progress = (run: number, phase: string, fraction: number) => {
     const perRun = runTimes.length ? runTimes.reduce((a, b) => a + b, 0) / runTimes.length : o.durationSeconds * 1.5;
     const eta = Math.max(0, Math.round((runs - run + 1 - fraction) * perRun));
     const etaText = `${Math.floor(eta / 60)}m${String(eta % 60).padStart(2, "0")}s`;
     const value = Math.round(((run - 1 + fraction) / runs) * 1000);
     if (bar) bar.update(value, { run, runs, phase, etaText });
-    else out.write(`run ${run}/${runs} ${phase} ${(fraction * 100).toFixed(0)}% ETA ${etaText}\n`);
+    else if (phase !== lastLine.phase || Date.now() - lastLine.at >= 10_000) {
+      // Without a terminal (logs, CI): a line when the phase changes and every 10 s, not every second.
+      lastLine = { phase, at: Date.now() };
+      out.write(`run ${run}/${runs} ${phase} ${(fraction * 100).toFixed(0)}% ETA ${etaText}\n`);
+    }
   };
   bar?.start(1000, 0, { run: 1, runs, phase: "starting", etaText: "?" });
   try {

@@ -1,6 +1,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Diagnostics } from "./diagnostic";
+import { readCliForms } from "./cliConfigForms";
 import { checkSchema } from "./schemaCheck";
 import { CONFIG_NAMESPACE, stackSchema } from "./schemas/stackSchema";
 import { HostDecl, JumpHostDecl, StackSettings } from "./stackTypes";
@@ -65,7 +66,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
   }
   const src = YamlSource.read(file);
   if (!src.reportSyntax(diags)) return undefined;
-  const raw = src.toJS();
+  const raw = readCliForms(src.toJS(), stackSchema as object);
   if (!checkSchema(stackSchema, raw, src, diags)) return undefined;
   const config = (raw as { config: Record<string, unknown> }).config;
   const get = <T>(key: string): T | undefined => config[`${CONFIG_NAMESPACE}:${key}`] as T | undefined;
@@ -131,6 +132,9 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     },
     images: get<Record<string, string>>("images") ?? {},
     allowMissingNetem: get<boolean>("allowMissingNetem") ?? false,
+    bootstrapHosts: get<boolean>("bootstrapHosts") ?? true,
+    imageSource: get<"transfer" | "registry">("imageSource") ?? "transfer",
+    registry: get<{ address: string; username: string }>("registry"),
     secretKeys: Object.entries(config)
       .filter(([, v]) => typeof v === "object" && v !== null && "secure" in v)
       .map(([k]) => k),

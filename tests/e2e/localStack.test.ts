@@ -5,6 +5,8 @@ import * as path from "path";
 import { PassThrough } from "stream";
 import { runExperiment, RunOutcome } from "../../lifecycle/experimentRunner";
 import { LocalEngineBackend } from "../../lifecycle/localEngineBackend";
+import { StackWorkspace } from "../../lifecycle/stackWorkspace";
+import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { Diagnostics } from "../../model/diagnostic";
 import { loadStackFile } from "../../model/loadStack";
 import { buildReport } from "../../report/buildReport";
@@ -54,10 +56,12 @@ describe("stack local, end to end", () => {
   beforeAll(async () => {
     const missing = requirements();
     if (missing.length) throw new Error(`the local stack test needs ${missing.join(", ")}`);
-    execFileSync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-f", path.join(work, "id")]);
-    // The committed stack, with its results going to this test's own folder.
+    // The committed stack, with its results going to this test's own folder, rewritten as `pulumi config
+    // set` leaves a stack file (values as strings, an encryptionsalt); a fresh tool home (no key, no state).
+    const workspace = new StackWorkspace(PROJECT, "local", path.join(work, "home"));
     const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
-    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, path.join(work, "id"));
+    setConfigAsCli(stackFile, workspace.passphrase, {});
+    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
     const sink = new PassThrough();
     sink.resume();
     [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds: DURATION, resultsRoot, out: sink as unknown as NodeJS.WriteStream });
@@ -114,6 +118,11 @@ describe("stack local, end to end", () => {
     const offsets = rows(path.join(runDir, "clock-offsets.csv"));
     expect(offsets.map((o) => o.host).sort()).toEqual(["e2c-cloud-flink", "e2c-cloud-kafka", "e2c-collector", "e2c-edge-1", "e2c-edge-2", "e2c-fog-1", "e2c-fog-2"]);
     for (const o of offsets) expect(Math.abs(Number(o.offsetMs))).toBeLessThanOrEqual(Number(o.roundTripMs) + 5);
+    // and again at destroy, before finalize: every host answered, so drift can be given for each
+    const atEnd = rows(path.join(runDir, "clock-offsets-end.csv"));
+    expect(atEnd.map((o) => o.host).sort()).toEqual(offsets.map((o) => o.host).sort());
+    for (const o of atEnd) expect(Math.abs(Number(o.offsetMs))).toBeLessThanOrEqual(Number(o.roundTripMs) + 5);
+    for (const o of atEnd) expect(Number(o.measuredTs)).toBeGreaterThan(Number(offsets.find((l) => l.host === o.host)!.measuredTs) + (DURATION - 15) * 1000);
   });
 
   it("leaves no container, network, process, qdisc or data folder of the testbed behind", () => {
@@ -141,6 +150,21 @@ describe("stack local, end to end", () => {
     const [outSink] = find(path.join(runDir, "experiment-results/sinks/out-sink"), "latency.csv");
     const e2e = rows(outSink).map((r) => Number(r.latencyMs));
     expect(summary.latencyMs.endToEnd!.max).toBe(Math.max(...e2e));
+    // steady state: inside the cameras' sending time, and no wider than the records that fall in it
+    const st = summary.steadyState;
+    expect({ steadyStateMissing: st.reason }).toEqual({ steadyStateMissing: undefined }); // says why if there is none
+    expect(st.interval).toBeDefined();
+    expect(st.interval!.startTs).toBeGreaterThan(st.interval!.events.allSendingTs);
+    expect(st.interval!.endTs).toBeLessThanOrEqual(st.interval!.events.firstStopTs);
+    expect(st.latencyMs.endToEnd!.count).toBeGreaterThan(0);
+    expect(st.latencyMs.endToEnd!.count).toBeLessThan(summary.latencyMs.endToEnd!.count);
+    // every host has both offsets; every record was stamped by hosts the results name, so all are corrected
+    expect(summary.clocks.missing).toEqual({ launch: [], end: [] });
+    for (const m of ["endToEnd", "fogToCloud", "gateway"] as const) {
+      const c = summary.clockCorrectedMs[m]!;
+      expect(c.uncorrectedRecords).toBe(0);
+      expect(c.correctedRecords).toBe(summary.latencyMs[m]!.count);
+    }
     expect(summary.hosts).toHaveLength(6);
     for (const h of summary.hosts) expect(h.samples).toBeGreaterThan(DURATION / 2);
     expect(fs.existsSync(path.join(resultsRoot, "report.html"))).toBe(true);

@@ -7,7 +7,7 @@ import { Partitioners } from "kafkajs";
 import { kafkaBrokers, kafkaTopic, mqttTopic, mqttUrl, positiveInt, positiveNumber } from "../shared/cli-parsers";
 import { CsvFile } from "../shared/csv-file";
 import { decodeFrame } from "../shared/frame-message";
-import { connectKafka, kafkaClient, requireTopic } from "../shared/kafka-connection";
+import { connectKafka, COORDINATOR_RETRY, kafkaClient, requireTopic } from "../shared/kafka-connection";
 import { connectMqtt } from "../shared/mqtt-connection";
 import { PerSecondCounter } from "../shared/per-second-counter";
 import { runProgram, sleep } from "../shared/program";
@@ -47,7 +47,7 @@ const command = new Command("gateway")
 
 runProgram<Options>(command, process.argv, async (o, stop) => {
   await requireTopic(o.id, o.kafka, o.kafkaTopic);
-  const kafka = kafkaClient(o.id, o.kafka);
+  const kafka = kafkaClient(o.id, o.kafka, COORDINATOR_RETRY);
   // Idempotent + acks=all: broker-side retries cannot duplicate or reorder a batch.
   const producer = kafka.producer({
     idempotent: true,

@@ -1,5 +1,5 @@
 import { Consumer, KafkaMessage } from "kafkajs";
-import { connectKafka, kafkaClient, requireTopic } from "./kafka-connection";
+import { connectKafka, COORDINATOR_RETRY, kafkaClient, requireTopic } from "./kafka-connection";
 import { sleep } from "./program";
 
 export interface TopicReaderOptions {
@@ -19,7 +19,7 @@ export interface TopicReaderOptions {
  */
 export async function readTopic(o: TopicReaderOptions): Promise<void> {
   await requireTopic(o.clientId, o.brokers, o.topic);
-  const consumer: Consumer = kafkaClient(o.clientId, o.brokers).consumer({ groupId: o.groupId, allowAutoTopicCreation: false });
+  const consumer: Consumer = kafkaClient(o.clientId, o.brokers, COORDINATOR_RETRY).consumer({ groupId: o.groupId, allowAutoTopicCreation: false });
   await connectKafka("consumer", o.brokers, () => consumer.connect());
   try {
     // kafkajs restarts the consumer after retriable errors; a crash it will not restart from must end the sink.
