@@ -2,7 +2,7 @@ import { createHash } from "crypto";
 import { Environment } from "minijinja-js";
 import { ANSIBLE_FILTERS, ANSIBLE_TESTS, FilterError, toPlain } from "./ansibleFilters";
 import { ansibleConcat } from "./pythonLiteral";
-import { originalOffset, PY_MACRO_SOURCE, PY_MACRO_TEMPLATE, Rewritten, UNDEFINED_MARK, wrapExpressions } from "./pythonOutput";
+import { originalOffset, PY_MACRO_SOURCE, PY_MACRO_TEMPLATE, Rewritten, splitExpressions, TemplatePart, UNDEFINED_MARK, wrapExpressions } from "./pythonOutput";
 
 /** A template problem: what to tell the user, and where in the template (1-based line and column). */
 export class TemplateError extends Error {
@@ -21,11 +21,19 @@ export class TemplateError extends Error {
  * author): expressions, filters, tests, `{% if %}`, `{% for %}`, `{% set %}`, `{% raw %}`, comments and
  * whitespace control. Configured as Ansible configures Jinja2: strict undefined (an undefined variable is
  * an error, `is defined` and `default` still work), `trim_blocks`, trailing newlines kept, values printed
- * the Python way with None as an empty string, and Ansible's filters. Templates are compiled once.
+ * the Python way with None as an empty string, and Ansible's filters.
+ *
+ * Handing values to MiniJinja's WebAssembly side costs time in proportion to their size, so a template is
+ * compiled once and given only the variables it names, and identical renders (same template, same values
+ * of those variables) are answered from a cache: a plan renders the same command for many hosts and the
+ * same arguments twice (the command, and Ansible's view of the task).
  */
 export class JinjaRenderer {
   private readonly env = new Environment();
-  private readonly compiled = new Map<string, { name: string; rewritten: Rewritten }>();
+  private readonly compiled = new Map<string, Compiled>();
+  private readonly expressions = new Map<string, string[]>();
+  private readonly rendered = new Map<string, string>();
+  private readonly evaluated = new Map<string, unknown>();
 
   constructor() {
     this.env.undefinedBehavior = "strict";
@@ -45,6 +53,15 @@ export class JinjaRenderer {
 
   render(template: string, vars: Record<string, unknown>): string {
     if (!JinjaRenderer.isTemplate(template)) return template;
+    const entry = this.compile(template);
+    if (entry.parts) {
+      const out = this.renderParts(entry.parts, vars);
+      if (out !== undefined) return out;
+    }
+    return this.renderCompiled(entry, template, vars);
+  }
+
+  private compile(template: string): Compiled {
     let entry = this.compiled.get(template);
     if (!entry) {
       const rewritten = wrapExpressions(template);
@@ -54,16 +71,54 @@ export class JinjaRenderer {
       } catch (e) {
         throw this.diagnose(e, template, rewritten, {});
       }
-      entry = { name, rewritten };
+      entry = { name, rewritten, names: namesIn(template), parts: splitExpressions(template) };
       this.compiled.set(template, entry);
     }
+    return entry;
+  }
+
+  /**
+   * A template of text and expressions, expression by expression: a variable or a field holding a string
+   * or an integer is printed as it is (what MiniJinja prints for it), others are rendered on their own, so
+   * that the parts that do not change from one host or loop item to the next come from the cache. Any
+   * problem: undefined, and the whole template is rendered, which locates the error.
+   */
+  private renderParts(parts: TemplatePart[], vars: Record<string, unknown>): string | undefined {
+    let out = "";
+    for (const p of parts) {
+      if ("text" in p) {
+        out += p.text;
+        continue;
+      }
+      const plain = p.path && plainValue(p.path, vars);
+      if (plain !== undefined) {
+        out += plain;
+        continue;
+      }
+      const block = "{{" + p.expr + "}}";
+      try {
+        out += this.renderCompiled(this.compile(block), block, vars);
+      } catch (e) {
+        if (e instanceof TemplateError) return undefined;
+        throw e;
+      }
+    }
+    return out;
+  }
+
+  private renderCompiled(entry: Compiled, template: string, vars: Record<string, unknown>): string {
+    const ctx = contextFor(entry.names, vars);
+    const key = entry.name + "\u0000" + cacheKey(ctx);
+    const cached = this.rendered.get(key);
+    if (cached !== undefined) return cached;
     let out: string;
     try {
-      out = this.env.renderTemplate(entry.name, contextFor(template, vars));
+      out = this.env.renderTemplate(entry.name, ctx);
     } catch (e) {
       throw this.diagnose(e, template, entry.rewritten, vars);
     }
     if (out.includes(UNDEFINED_MARK)) throw this.diagnose(new Error("undefined value"), template, entry.rewritten, vars);
+    this.rendered.set(key, out);
     return out;
   }
 
@@ -82,11 +137,19 @@ export class JinjaRenderer {
 
   /** The value of one Jinja expression (a `when:` condition, the inside of `loop: "{{ ... }}"`). */
   evaluate(expression: string, vars: Record<string, unknown>): unknown {
+    let names = this.expressions.get(expression);
+    if (!names) this.expressions.set(expression, (names = namesIn(expression)));
+    const ctx = contextFor(names, vars);
+    const key = expression + "\u0000" + cacheKey(ctx);
+    if (this.evaluated.has(key)) return structuredClone(this.evaluated.get(key));
+    let value: unknown;
     try {
-      return toPlain(this.env.evalExpr(expression, contextFor(expression, vars)));
+      value = toPlain(this.env.evalExpr(expression, ctx));
     } catch (e) {
       throw this.toTemplateError(e, expression, { text: expression, insertions: [] }, vars);
     }
+    this.evaluated.set(key, value);
+    return structuredClone(value);
   }
 
   /**
@@ -165,13 +228,48 @@ function undefinedName(template: string, line?: number, col?: number): string | 
   return m?.[0];
 }
 
+interface Compiled {
+  /** The template's name in the environment (from its text's hash). */
+  name: string;
+  rewritten: Rewritten;
+  /** Every identifier the text contains: a superset of the variables it can reach. */
+  names: string[];
+  /** Its text and expressions, when it has nothing else (see splitExpressions). */
+  parts?: TemplatePart[];
+}
+
 /**
- * Every render hands its variables to MiniJinja's WebAssembly side; `hostvars` holds every play host's
- * variables, so it is only handed over to the templates that name it (a template cannot reach a variable
- * it does not name).
+ * What MiniJinja prints for `{{ name }}` or `{{ name.field.field }}` (the path) when the value is a string
+ * (itself) or an integer (its digits), found through mappings only; otherwise undefined (it is rendered).
  */
-function contextFor(template: string, vars: Record<string, unknown>): Record<string, unknown> {
-  if (!("hostvars" in vars) || template.includes("hostvars")) return vars;
-  const { hostvars: _hostvars, ...rest } = vars;
-  return rest;
+function plainValue(path: string[], vars: Record<string, unknown>): string | undefined {
+  let value: unknown = vars;
+  for (const key of path) {
+    if (!value || typeof value !== "object" || Array.isArray(value) || !Object.prototype.hasOwnProperty.call(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  if (typeof value === "string") return value;
+  if (typeof value === "number" && Number.isSafeInteger(value)) return String(value);
+  return undefined;
+}
+
+/**
+ * The identifiers of a template's text. Jinja has no way to reach a variable without writing its name
+ * (there is no `vars`/`lookup('vars')` here), so the variables a template uses are among these; scanning
+ * the whole text rather than parsing its blocks keeps that true whatever the template's syntax.
+ */
+function namesIn(text: string): string[] {
+  return [...new Set(text.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? [])];
+}
+
+/** The values as text, told apart where JSON would not (undefined, NaN, infinities), for the render cache. */
+function cacheKey(ctx: Record<string, unknown>): string {
+  return JSON.stringify(ctx, (_k, v) => (v === undefined || (typeof v === "number" && !Number.isFinite(v)) ? `\u0000${String(v)}` : v));
+}
+
+/** The variables a template may use, the only ones handed to MiniJinja (hostvars holds every host's). */
+function contextFor(names: string[], vars: Record<string, unknown>): Record<string, unknown> {
+  const ctx: Record<string, unknown> = {};
+  for (const n of names) if (Object.prototype.hasOwnProperty.call(vars, n)) ctx[n] = vars[n];
+  return ctx;
 }

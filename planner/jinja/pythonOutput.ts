@@ -133,6 +133,73 @@ export function wrapExpressions(template: string): Rewritten {
   return { text: out, insertions };
 }
 
+/**
+ * A piece of a template that holds only text and `{{ expression }}` blocks; an expression that is a
+ * variable or a chain of fields (`kafka.url`) also has that path.
+ */
+export type TemplatePart = { text: string } | { expr: string; path?: string[] };
+
+/** Words Jinja reads as constants or operators, never as variables. */
+const JINJA_WORDS = new Set(["true", "false", "none", "True", "False", "None", "and", "or", "not", "in", "is", "if", "else"]);
+
+function pathOf(expr: string): string[] | undefined {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*$/.exec(expr);
+  const path = m?.[1].split(".");
+  return path && !JINJA_WORDS.has(path[0]) ? path : undefined;
+}
+
+/**
+ * Splits a template made only of text and `{{ expression }}` blocks into its pieces. Without statements
+ * (`{% %}`), comments or whitespace control, each expression's output does not depend on the others, so
+ * the template renders as its text with each expression rendered on its own. Anything else: undefined.
+ */
+export function splitExpressions(template: string): TemplatePart[] | undefined {
+  const parts: TemplatePart[] = [];
+  const n = template.length;
+  let i = 0;
+  while (i < n) {
+    const open = template.indexOf("{", i);
+    if (open < 0 || open === n - 1) {
+      parts.push({ text: template.slice(i) });
+      break;
+    }
+    const next = template[open + 1];
+    if (next === "%" || next === "#") return undefined;
+    if (next !== "{") {
+      parts.push({ text: template.slice(i, open + 1) });
+      i = open + 1;
+      continue;
+    }
+    if (open > i) parts.push({ text: template.slice(i, open) });
+    const start = open + 2;
+    if (template[start] === "-" || template[start] === "+") return undefined;
+    let j = start;
+    let depth = 0;
+    let end = -1;
+    while (j < n) {
+      const c = template[j];
+      if (c === "'" || c === '"') {
+        j++;
+        while (j < n && template[j] !== c) j += template[j] === "\\" ? 2 : 1;
+        j++;
+        continue;
+      }
+      if (c === "(" || c === "[" || c === "{") depth++;
+      else if (depth > 0 && (c === ")" || c === "]" || c === "}")) depth--;
+      else if (depth === 0 && c === "}" && template[j + 1] === "}") {
+        end = j;
+        break;
+      }
+      j++;
+    }
+    if (end < 0 || template[end - 1] === "-" || template[end - 1] === "+") return undefined;
+    const expr = template.slice(start, end);
+    parts.push({ expr, path: pathOf(expr) });
+    i = end + 2;
+  }
+  return parts;
+}
+
 function escapeBackslashes(expr: string): string {
   if (!expr.includes("\\")) return expr;
   return expr.replace(/'(?:\\.|[^'\\])*'|"(?:\\.|[^"\\])*"/g, (lit) => lit.replace(/\\/g, "\\\\"));

@@ -95,6 +95,32 @@ describe("templates render as Ansible renders Jinja2", () => {
     if (expected) expect(e.expected).toMatch(expected);
   });
 
+  it("renders a template of text and expressions as a whole template would, values by their type", () => {
+    // Each line once in a text-and-expressions template (rendered part by part) and once behind a
+    // statement (rendered whole by MiniJinja): the output must be the same.
+    const whole = (t: string) => r.render(`{% if true %}${t}{% endif %}`, vars);
+    for (const t of [
+      "{{ s }}/{{ item }}/{{ kafka.url }}",
+      "{{ t }} {{ n }}|{{ m }} {{ l }} {{ m.x }} {{ m.y }}",
+      "{{ 2.5 }} {{ 10 / 5 }} {{ -3 }} {{ q }}",
+      "{{ '}}' ~ s }} {{ {'a': 1} }} {{ none }} {{ true }}",
+      "cam-{{ (service_id|int - 1) * 40 + item }} {{ kafka['url'] }}",
+    ]) {
+      expect(r.render(t, vars)).toBe(whole(t));
+    }
+  });
+
+  it("gives each render the values of the variables it names, whatever was rendered before", () => {
+    const t = "{{ a.b }}-{{ a.c|int + 1 }}-{{ a }}";
+    expect(r.render(t, { a: { b: "x", c: "1" } })).toBe("x-2-{'b': 'x', 'c': '1'}");
+    expect(r.render(t, { a: { b: "x", c: "2" } })).toBe("x-3-{'b': 'x', 'c': '2'}");
+    expect(r.render(t, { a: { b: 7, c: "2" }, big: Array.from({ length: 1000 }, (_, i) => i) })).toBe("7-3-{'b': 7, 'c': '2'}");
+    // A value JSON cannot tell from a missing one is still told apart.
+    expect(r.render("{{ u is defined }}", { u: null })).toBe("True");
+    expect(r.render("{{ u is defined }}", {})).toBe("False");
+    expect(() => r.render("{{ a.b }} {{ a.d }}", { a: { b: "x" } })).toThrow(/'a.d' is not defined/);
+  });
+
   it("__address4__ without an IPv4 address says what to set", () => {
     const e = fails("{{ kafka.url4 }}");
     expect(e.expected).toMatch(/address4/);
