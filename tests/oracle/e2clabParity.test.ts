@@ -107,6 +107,7 @@ describe(`E2Clab ${E2CLAB_VERSION} and this project decide the same`, () => {
   });
 
   withE2clab(`covers at least 60 constructs over at least 15 scenarios${skipNote}`, () => {
+    console.info(`E2Clab ${E2CLAB_VERSION} comparison: ${constructs} task constructs over ${ORACLE_SCENARIOS.length} scenarios`);
     expect(ORACLE_SCENARIOS.length).toBeGreaterThanOrEqual(15);
     expect(constructs).toBeGreaterThanOrEqual(60);
   });
