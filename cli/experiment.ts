@@ -3,9 +3,11 @@ import * as path from "path";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
+import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { runExperiment } from "../lifecycle/experimentRunner";
 import { buildReport } from "../report/buildReport";
 import { wholeNumber } from "./wholeNumber";
+import { ensureLocalHosts, localHostsOf, publicKeyOf } from "../testbed/localHosts";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -23,6 +25,8 @@ const program = new Command("experiment")
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(o.stack)), diags);
     diags.throwIfAny();
     const backend = chooseBackend(PROJECT_DIR, o.stack, o.engine, o.sshKey);
+    // The local testbed's bare hosts exist before its runs, as reserved nodes do.
+    if (settings!.localTestbed) await ensureLocalHosts(localHostsOf(settings!), publicKeyOf(new StackWorkspace(PROJECT_DIR, o.stack, undefined, o.sshKey).sshKeyFile));
     const resultsRoot = path.join(settings!.resultsDir, o.stack);
     const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot });
     for (const r of outcomes) console.log(`run ${r.run}: ${r.status}${r.resultsFolder ? ` -> ${r.resultsFolder}` : ""}${r.errors.length ? `\n  ${r.errors.join("\n  ")}` : ""}`);

@@ -91,15 +91,13 @@ describe.each(STACK_FILES)("%s", (file) => {
     const monitored = plan.hosts.filter((h) => h.monitored).length;
     expect(counts[T.remote]).toBe(steps("prepare").length + steps("launch").length + monitored);
     expect(counts[T.copy] ?? 0).toBe(copies.length);
-    // The local testbed adds its emulated hosts: a container and a data folder each, its network, the
-    // public key and the gate every host access waits for.
-    const local = ev.resources.some((r) => r.type === "edge2cloud:testbed:LocalTestbed");
     // finalize steps + stop and fetch per host + one tc per shaped host + key file + start clock + run window
     // + validation records + a clock offset per host; host preparation: a bootstrap per host with packages,
-    // a command per image of each host, and the gate after them
-    const preparation = plan.hosts.filter((h) => h.packages.length).length + plan.hosts.reduce((n, h) => n + h.images.length, 0) + 1;
-    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + preparation + (local ? plan.hosts.length + 2 : 0));
-    expect(counts[T.container]).toBe(containerServices.length + (local ? plan.hosts.length : 0));
+    // a command per image of each host, the run's start marker per host, and the gate after them
+    const preparation = plan.hosts.filter((h) => h.packages.length).length + plan.hosts.reduce((n, h) => n + h.images.length, 0) + plan.hosts.length + 1;
+    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + preparation);
+    // The local testbed's hosts are made outside the program, as reserved nodes: the same resources as dev.
+    expect(counts[T.container]).toBe(containerServices.length);
     expect(counts[T.provider]).toBe(containerHosts.size);
     expect(counts[T.random]).toBe(1);
     expect(counts["edge2cloud:cloud:CloudLayer"]).toBe(1);
@@ -109,14 +107,14 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(counts["edge2cloud:network:NetemLink"]).toBe(netemHosts.size);
     // Per edge host a fixed handful, whatever the number of cameras: its copies and steps, dstat, stop, fetch.
     const edgeHost = plan.producers[0].host;
-    const ownName = new RegExp(`^(p\\d+\\.\\w+\\.)?${edgeHost.replace(/[.]/g, "\\.")}(-copy\\d+|-dstat|-stop|-fetch|-netem-tc|-bootstrap-packages|-images-.*)?$`);
+    const ownName = new RegExp(`^(p\\d+\\.\\w+\\.)?${edgeHost.replace(/[.]/g, "\\.")}(-copy\\d+|-dstat|-stop|-fetch|-netem-tc|-bootstrap-packages|-images-.*|-run-marker)?$`);
     const perEdgeHost = ev.resources.filter((r) => r.custom && ownName.test(r.name)).length;
     const own = plan.steps.filter((s) => s.host === edgeHost);
     const edge = plan.hosts.find((h) => h.name === edgeHost)!;
-    expect(perEdgeHost).toBe(own.length + own.flatMap((s) => s.tasks.filter((t) => t.kind === "copy")).length + 2 + (edge.monitored ? 1 : 0) + (netemHosts.has(edgeHost) ? 1 : 0) + 1 + edge.images.length);
+    expect(perEdgeHost).toBe(own.length + own.flatMap((s) => s.tasks.filter((t) => t.kind === "copy")).length + 2 + (edge.monitored ? 1 : 0) + (netemHosts.has(edgeHost) ? 1 : 0) + 1 + edge.images.length + 1);
     if (SEED_SCALE.includes(stack)) {
-      // launch and finalize steps, dstat, stop, fetch, bootstrap, the apps image
-      expect(perEdgeHost).toBe(7);
+      // launch and finalize steps, dstat, stop, fetch, bootstrap, the apps image, the run marker
+      expect(perEdgeHost).toBe(8);
       expect(plan.producers.filter((p) => p.host === edgeHost).length).toBe(40);
     }
   });
@@ -292,7 +290,8 @@ describe.each(STACK_FILES)("%s", (file) => {
       });
       expect(c.deleteBeforeReplace).toBe(true);
     }
-    if (SEED_SCALE.includes(stack)) {
+    // The local testbed's hosts are bare hosts too: the same names and host networking as on Grid'5000.
+    if (SEED_SCALE.includes(stack) || stack === "local") {
       expect(new Set(ofType(T.container).map((c) => c.raw.name))).toEqual(new Set(["zookeeper", "leader", "job_manager", "task_manager", "mosquitto"]));
       expect(new Set(ofType(T.container).map((c) => c.raw.networkMode))).toEqual(new Set(["host"]));
     }
