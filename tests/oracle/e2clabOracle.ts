@@ -17,7 +17,7 @@ export function e2clabPython(): { python?: string; reason?: string } {
   if (fs.existsSync(marker) && fs.existsSync(python)) return { python };
   const sys = spawnSync("python3", ["-c", "import sys, venv, ensurepip; print(sys.version_info >= (3, 10))"], { encoding: "utf8" });
   if (sys.status !== 0 || sys.stdout.trim() !== "True") {
-    return { reason: `python3 (3.10 or newer) with venv and ensurepip is needed (Debian: apt-get install python3-venv): ${(sys.stderr || sys.stdout || "").trim().split("\n").pop()}` };
+    return { reason: `python3 (3.10 or newer) with venv and ensurepip is needed (Debian: apt-get install python3-venv): ${(sys.stderr || sys.stdout || String(sys.error ?? "")).trim().split("\n").pop()}` };
   }
   fs.rmSync(venv, { recursive: true, force: true });
   fs.mkdirSync(path.dirname(venv), { recursive: true });
