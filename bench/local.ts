@@ -88,8 +88,8 @@ async function once(work: string, workspace: StackWorkspace): Promise<Sample> {
   for (const r of records) phases[phaseOf(r)] = Math.max(phases[phaseOf(r)] ?? 0, (r.createdMs - t0) / 1000);
   const own = (pred: (r: EngineRecord) => boolean) => Math.max(0, ...records.filter(pred).map((r) => r.createSeconds));
   const critical: Record<string, number> = {
-    "ZooKeeper (healthy)": own((r) => r.name === "cloud.kafka.1.zookeeper.1"),
-    "Kafka broker (healthy)": own((r) => r.name === "cloud.kafka.1.leader.1"),
+    "ZooKeeper (healthy)": own((r) => r.name === "cloud.kafka.2.zookeeper.1"),
+    "Kafka broker (healthy)": own((r) => r.name === "cloud.kafka.2.leader.1"),
     "topics": own((r) => r.name.startsWith("p1.prepare.")),
     "Flink JobManager (healthy)": own((r) => r.name === "cloud.flink.1.job_manager.1"),
     "Flink TaskManager (registered)": own((r) => r.name === "cloud.flink.1.task_manager.1"),

@@ -118,7 +118,7 @@ export function flinkProperties(svc: PlannedService, jobManagerAddress: string):
   return [...defaults, ...given].join("\n");
 }
 
-/** The other sub-service of the same instance (`cloud.kafka.1.leader.1` -> `cloud.kafka.1.zookeeper.1`). */
+/** The other sub-service of the same instance (`cloud.kafka.2.leader.1` -> `cloud.kafka.2.zookeeper.1`). */
 function sibling(svc: PlannedService, subService: string, servicesById: Map<string, PlannedService>): PlannedService {
   const found = [...servicesById.values()].find(
     (s) => s.layer === svc.layer && s.service === svc.service && s.instance === svc.instance && s.subService === subService,

@@ -13,9 +13,9 @@ import {
   PlayDecl,
   Scenario,
   ServiceDecl,
-  TaskAction,
   TaskDecl,
 } from "./scenarioTypes";
+import { readTask } from "./ansibleTask";
 import { checkSchema } from "./schemaCheck";
 import { layersServicesSchema } from "./schemas/layersServicesSchema";
 import { networkSchema } from "./schemas/networkSchema";
@@ -43,9 +43,9 @@ export function loadScenario(dir: string, diags: Diagnostics): Scenario | undefi
   const layersPart = ls && readLayersServices(ls, diags);
   const networks = net ? readNetwork(net, diags) : [];
   const plays = wf ? readWorkflow(wf, diags) : [];
-  const appConf = wfEnv ? readWorkflowEnv(wfEnv, diags) : {};
+  const workflowEnv = wfEnv ? readWorkflowEnv(wfEnv, diags) : {};
   if (!layersPart) return undefined;
-  return { dir, ...layersPart, networks, plays, appConf };
+  return { dir, ...layersPart, networks, plays, workflowEnv, workflowEnvLocation: wfEnv?.locate([]) };
 }
 
 function readSource(dir: string, name: string, diags: Diagnostics, required: boolean): YamlSource | undefined {
@@ -74,20 +74,32 @@ interface RawService {
 }
 
 interface RawLayersServices {
-  environment: Record<string, unknown> & { job_name: string; walltime: string; cluster?: string };
+  environment: Record<string, unknown> & { job_name?: string; walltime?: string; cluster?: string };
   monitoring?: { type: MonitoringDecl["type"]; options?: string };
+  provenance?: Record<string, unknown>;
+  monitoring_iotlab?: Record<string, unknown>;
+  kwollect?: Record<string, unknown>;
   layers: { name: string; services: RawService[] }[];
 }
 
 function readLayersServices(
   src: YamlSource,
   diags: Diagnostics,
-): Pick<Scenario, "environment" | "monitoring" | "layers"> | undefined {
+): Pick<Scenario, "environment" | "monitoring" | "layers" | "managers"> | undefined {
   const raw = src.toJS();
   if (!checkSchema(layersServicesSchema, raw, src, diags)) return undefined;
   const doc = raw as RawLayersServices;
   const { job_name, walltime, cluster, ...testbeds } = doc.environment;
-  const environment: EnvironmentDecl = { jobName: job_name, walltime, cluster, testbeds };
+  // E2Clab takes job_name and walltime from the top of `environment` or from a testbed block (the first
+  // one is its master environment), with its defaults E2Clab and 01:00:00.
+  const blocks = Object.values(testbeds) as { job_name?: string; walltime?: string }[];
+  const environment: EnvironmentDecl = {
+    jobName: job_name ?? blocks.find((b) => b.job_name)?.job_name ?? "E2Clab",
+    walltime: walltime ?? blocks.find((b) => b.walltime)?.walltime ?? "01:00:00",
+    cluster,
+    testbeds,
+  };
+  const managers = Object.fromEntries((["provenance", "monitoring_iotlab", "kwollect"] as const).filter((k) => doc[k]).map((k) => [k, doc[k]!]));
   const monitoring: MonitoringDecl | undefined = doc.monitoring && {
     type: doc.monitoring.type,
     options: doc.monitoring.options ?? "-m -c -n",
@@ -132,7 +144,7 @@ function readLayersServices(
     });
     layers.push({ name: layer.name, services, location: src.locate(["layers", li]) });
   });
-  return { environment, monitoring, layers };
+  return { environment, monitoring, layers, managers };
 }
 
 interface RawNetwork {
@@ -180,23 +192,16 @@ function readNetwork(src: YamlSource, diags: Diagnostics): NetworkDecl[] {
   });
 }
 
-interface RawTask {
-  name?: string;
-  debug?: { msg: string };
-  shell?: string;
-  copy?: { src: string; dest: string };
-  fetch?: { src: string; dest: string; flat?: boolean };
-  loop?: unknown[] | string;
-  async?: number;
-  poll?: number;
-}
-
 interface RawPlay {
   hosts: string;
   depends_on?: unknown;
-  prepare?: RawTask[] | null;
-  launch?: RawTask[] | null;
-  finalize?: RawTask[] | null;
+  prepare?: unknown[] | null;
+  launch?: unknown[] | null;
+  finalize?: unknown[] | null;
+  vars?: Record<string, unknown>;
+  become?: boolean | string;
+  become_user?: string;
+  environment?: unknown;
 }
 
 function readWorkflow(src: YamlSource, diags: Diagnostics): PlayDecl[] {
@@ -218,7 +223,17 @@ function readWorkflow(src: YamlSource, diags: Diagnostics): PlayDecl[] {
         expected: "at least one of prepare, launch, finalize",
       });
     }
-    return { index: pi, hosts: play.hosts, dependsOn, phases, location: src.locate([pi]) };
+    return {
+      index: pi,
+      hosts: play.hosts,
+      dependsOn,
+      phases,
+      vars: play.vars ?? {},
+      become: play.become === true || play.become === "yes" || play.become === "true",
+      becomeUser: play.become_user,
+      environment: play.environment,
+      location: src.locate([pi]),
+    };
   });
 }
 
@@ -264,55 +279,8 @@ function readDependsOn(
   return out;
 }
 
-const ACTIONS = ["debug", "shell", "copy", "fetch"] as const;
-
-function readTask(t: RawTask, path: PathSegment[], src: YamlSource, diags: Diagnostics): TaskDecl | undefined {
-  const present = ACTIONS.filter((a) => t[a] !== undefined);
-  if (present.length !== 1) {
-    diags.add({
-      location: src.locate(path),
-      message: present.length === 0 ? "task has no action" : `task has several actions (${present.join(", ")})`,
-      expected: "exactly one of debug, shell, copy, fetch",
-    });
-    return undefined;
-  }
-  const kind = present[0];
-  let action: TaskAction;
-  const fieldLocations: TaskDecl["fieldLocations"] = {};
-  switch (kind) {
-    case "debug":
-      action = { kind, msg: t.debug!.msg };
-      fieldLocations.msg = src.locate([...path, "debug", "msg"]);
-      break;
-    case "shell":
-      action = { kind, command: t.shell! };
-      fieldLocations.command = src.locate([...path, "shell"]);
-      break;
-    case "copy":
-    case "fetch": {
-      const body = t[kind]!;
-      action = kind === "copy" ? { kind, src: body.src, dest: body.dest } : { kind, src: body.src, dest: body.dest, flat: t.fetch!.flat ?? false };
-      fieldLocations.src = src.locate([...path, kind, "src"]);
-      fieldLocations.dest = src.locate([...path, kind, "dest"]);
-      break;
-    }
-  }
-  if (t.poll !== undefined && t.async === undefined) {
-    diags.add({ location: src.locate([...path, "poll"]), message: "poll without async", expected: "async: <seconds> beside poll" });
-  }
-  if (t.async !== undefined && kind !== "shell") {
-    diags.add({
-      location: src.locate([...path, "async"]),
-      message: `async on a ${kind} task`,
-      expected: "async only on shell tasks",
-    });
-  }
-  if (t.loop !== undefined) fieldLocations.loop = src.locate([...path, "loop"]);
-  return { action, loop: t.loop, async: t.async, poll: t.poll, name: t.name, location: src.locate(path), fieldLocations };
-}
-
-function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, unknown> {
+function readWorkflowEnv(src: YamlSource, diags: Diagnostics): Record<string, Record<string, unknown>> {
   const raw = src.toJS() ?? {};
   if (!checkSchema(workflowEnvSchema, raw, src, diags)) return {};
-  return ((raw as { app_conf?: Record<string, unknown> }).app_conf ?? {}) as Record<string, unknown>;
+  return raw as Record<string, Record<string, unknown>>;
 }

@@ -55,6 +55,7 @@ export function scenarioDirOf(file: string): string {
 interface RawHost {
   name: string;
   address: string;
+  address4?: string;
   address6?: string;
   user?: string;
   port?: number;
@@ -107,6 +108,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     return {
       name: h.name,
       address: h.address,
+      address4: h.address4,
       address6: h.address6,
       user: h.user ?? defaultUser,
       port: h.port ?? STACK_DEFAULTS.sshPort,
@@ -128,6 +130,7 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     hosts,
     jumpHost,
     currentRepeat: get<number>("repeat") ?? 0,
+    appConf: get<string>("appConf"),
     durationSeconds: get<number>("duration") ?? STACK_DEFAULTS.duration,
     localTestbed: get<StackSettings["localTestbed"]>("localTestbed"),
     hostLayout: {

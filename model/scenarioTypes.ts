@@ -1,15 +1,20 @@
+import type { ModuleName } from "./ansibleTask";
 import { SourceLocation } from "./sourceLocation";
+import type { PathSegment } from "./yamlSource";
 
 /** The checked content of a scenario folder (E2Clab's input files). */
 export interface Scenario {
   dir: string;
   environment: EnvironmentDecl;
   monitoring?: MonitoringDecl;
+  /** E2Clab's other service managers (provenance, monitoring_iotlab, kwollect): parsed, kept, not deployed. */
+  managers: Record<string, Record<string, unknown>>;
   layers: LayerDecl[];
   networks: NetworkDecl[];
   plays: PlayDecl[];
-  /** workflow_env.yaml's app_conf; exposed to tasks as `app_conf` and `env_<var>`. */
-  appConf: Record<string, unknown>;
+  /** workflow_env.yaml: configurations by name; the one run gives tasks `app_conf` (its name) and `env_<var>`. */
+  workflowEnv: Record<string, Record<string, unknown>>;
+  workflowEnvLocation?: SourceLocation;
 }
 
 export interface EnvironmentDecl {
@@ -75,7 +80,7 @@ export interface DependsOnDecl {
   grouping: Grouping;
   prefix: string;
   /** asarray: which field of each service goes in the list. */
-  arrayInfo?: "id" | "hostname" | "ipv6";
+  arrayInfo?: "id" | "hostname" | "g5k_ipv6_hostname" | "ipv6";
   location: SourceLocation;
 }
 
@@ -83,26 +88,43 @@ export interface PlayDecl {
   index: number;
   hosts: string;
   dependsOn: DependsOnDecl[];
+  /** Play keywords that apply to every task: vars, become, environment. */
+  vars: Record<string, unknown>;
+  become: boolean;
+  becomeUser?: string;
+  environment?: unknown;
   phases: Record<Phase, TaskDecl[]>;
   location: SourceLocation;
 }
 
-export type TaskAction =
-  | { kind: "debug"; msg: string }
-  | { kind: "shell"; command: string }
-  | { kind: "copy"; src: string; dest: string }
-  /** Ansible's fetch: without `flat`, the file lands in `dest/<host>/<src path>` so hosts never collide. */
-  | { kind: "fetch"; src: string; dest: string; flat: boolean };
-
+/** One Ansible task as written (arguments still templates), see model/ansibleTask.ts. */
 export interface TaskDecl {
-  action: TaskAction;
-  /** A YAML list, or a Jinja expression such as `{{ range(1, 41)|list }}`. */
-  loop?: unknown[] | string;
+  module: ModuleName;
+  /** The module's arguments (with `args:` merged in), values as written. */
+  args: Record<string, unknown>;
+  /** shell/command: the command line (free form or `cmd`), and where it is written (relative to the task). */
+  free?: string;
+  freePath?: PathSegment[];
+  /** The key the module was written with (`ansible.builtin.shell`), for locations. */
+  moduleKey: string;
+  when?: unknown;
+  vars: Record<string, unknown>;
+  /** loop, with_items, with_list or with_sequence, as written. */
+  loop?: unknown;
+  loopKind?: "loop" | "with_items" | "with_list" | "with_sequence";
+  loopControl?: { loopVar?: string; indexVar?: string; extended: boolean };
+  environment?: unknown;
+  become: boolean;
+  becomeUser?: string;
+  /** ignore_errors, or failed_when: false. */
+  ignoreErrors: boolean;
+  register?: string;
   /** Seconds the task may run detached (Ansible async). */
   async?: number;
   poll?: number;
   name?: string;
   location: SourceLocation;
-  /** Locations of the templated fields, for errors raised while rendering. */
-  fieldLocations: Record<string, SourceLocation>;
+  path: PathSegment[];
+  /** Where a position (1-based line and column) inside the value at `rel` (relative to the task) was written. */
+  locateIn(rel: PathSegment[], line?: number, col?: number): SourceLocation;
 }

@@ -8,3 +8,4 @@ export interface SourceLocation {
 export function formatLocation(loc: SourceLocation): string {
   return `${loc.file}:${loc.line}:${loc.col}`;
 }
+

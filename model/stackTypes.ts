@@ -4,7 +4,9 @@ import { SourceLocation } from "./sourceLocation";
 export interface HostDecl {
   name: string;
   address: string;
-  /** Only needed by `asarray` groupings with `array_info: ipv6`. */
+  /** IPv4 address for `__address4__`/`url4` when `address` is a host name. */
+  address4?: string;
+  /** `__address6__`/`url6`, and `asarray` groupings with `array_info: ipv6`. */
   address6?: string;
   user: string;
   port: number;
@@ -46,6 +48,8 @@ export interface StackSettings {
   jumpHost?: JumpHostDecl;
   /** `current_repeat` of the templates: which run of a repeated experiment this is. */
   currentRepeat: number;
+  /** The workflow_env.yaml configuration to run (E2Clab's `--app_conf`); default: the file's only one. */
+  appConf?: string;
   /**
    * How applications sit on a host, with `{host}` standing for the host's name: the folder the workflow
    * keeps data in (`{{ data_dir }}`), the network mode of the containers it starts

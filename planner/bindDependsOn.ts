@@ -14,6 +14,8 @@ export interface PlayHost {
 export interface HostBinding {
   vars: Record<string, unknown>;
   peers: PlannedService[];
+  /** address_match found nothing for this host: the play does not run there. */
+  dropped?: boolean;
 }
 
 /**
@@ -44,10 +46,15 @@ export function bindDependsOn(
   hosts: PlayHost[],
   services: PlannedService[],
   diags: Diagnostics,
+  warnings: string[],
 ): HostBinding[] {
   const bindings: HostBinding[] = hosts.map(() => ({ vars: {}, peers: [] }));
+  // A host that address_match finds nothing for leaves the play, as in E2Clab.
+  const dropped = new Set<number>();
   for (const dep of play.dependsOn) {
-    const selected = new Selector(dep.serviceSelector).select(services);
+    // E2Clab reads a selector's services host by host: one service per address, the first one.
+    const seen = new Set<string>();
+    const selected = new Selector(dep.serviceSelector).select(services).filter((s) => !seen.has(s.address) && seen.add(s.address));
     if (selected.length === 0) {
       diags.add({
         location: dep.location,
@@ -58,22 +65,25 @@ export function bindDependsOn(
       continue;
     }
     switch (dep.grouping) {
-      case "round_robin":
+      case "round_robin": {
+        let k = 0;
         hosts.forEach((_, i) => {
-          const peer = selected[i % selected.length];
+          if (dropped.has(i)) return;
+          const peer = selected[k++ % selected.length];
           bindings[i].vars[dep.prefix] = peer.vars;
           bindings[i].peers.push(peer);
         });
         break;
+      }
       case "address_match":
         hosts.forEach((h, i) => {
+          if (dropped.has(i)) return;
           const peer = selected.find((s) => s.address === h.address);
           if (!peer) {
-            diags.add({
-              location: dep.location,
-              message: `address_match finds no '${dep.serviceSelector}' service on host ${h.host} (${h.address})`,
-              expected: "a selector whose services run on the play's hosts",
-            });
+            dropped.add(i);
+            warnings.push(
+              `play ${play.index + 1} (${play.hosts}): address_match finds no '${dep.serviceSelector}' service on host ${h.host} (${h.address}); the play skips that host, as E2Clab does`,
+            );
             return;
           }
           bindings[i].vars[dep.prefix] = peer.vars;
@@ -84,12 +94,20 @@ export function bindDependsOn(
         const info = dep.arrayInfo ?? "id";
         const values: string[] = [];
         for (const s of selected) {
-          const v = info === "id" ? s.id : info === "hostname" ? s.address : (s.vars.__address6__ as string | undefined);
+          // E2Clab: the id is `_id` without its underscores ("1_2_1" -> "121"); hostname is `__address__`.
+          const v =
+            info === "id"
+              ? String(s.vars._id).split("_").join("")
+              : info === "hostname"
+                ? s.address
+                : info === "g5k_ipv6_hostname"
+                  ? (s.vars.__g5k_ipv6_address__ as string | undefined)
+                  : (s.vars.__address6__ as string | undefined);
           if (v === undefined) {
             diags.add({
               location: dep.location,
-              message: `asarray with array_info ipv6: host ${s.host} has no IPv6 address`,
-              expected: "address6 on the host in the stack file",
+              message: `asarray with array_info ${info}: host ${s.host} has no ${info === "ipv6" ? "IPv6 address" : "Grid'5000 IPv6 name"}`,
+              expected: info === "ipv6" ? "address6 on the host in the stack file" : "a host whose address is a Grid'5000 name",
             });
           } else values.push(v);
         }
@@ -101,11 +119,13 @@ export function bindDependsOn(
       }
       case "aggregate":
         bindings.forEach((b) => {
-          for (const s of selected) b.vars[`${dep.prefix}${s.instance}_${s.machine}`] = s.vars;
+          // `<prefix><S>_<M>` from `_id` L_S_M: two layers' services can collide; the last one wins, as in E2Clab.
+          for (const s of selected) b.vars[`${dep.prefix}${String(s.vars._id).split("_").slice(1).join("_")}`] = s.vars;
           b.peers.push(...selected);
         });
         break;
     }
   }
+  dropped.forEach((i) => (bindings[i].dropped = true));
   return bindings;
 }

@@ -8,9 +8,10 @@ import { Selector } from "./selector";
  * Per-host, per-destination shaping from network.yaml, as EnOSlib's NetemHTB sets it: on every host of
  * `src`, egress traffic to every host of `dst` gets the entry's delay, rate and loss; `symmetric` adds the
  * reverse direction with the same values (so the emulated RTT is twice the delay). A host pair constrained
- * by two entries is an error: tc would keep only one of them.
+ * by two entries is shaped by the later one, with a warning: E2Clab deploys the entries one after the other
+ * and each deploy replaces the source host's earlier tc rules.
  */
-export function networkRules(networks: NetworkDecl[], services: PlannedService[], diags: Diagnostics): NetworkRule[] {
+export function networkRules(networks: NetworkDecl[], services: PlannedService[], diags: Diagnostics, warnings: string[] = []): NetworkRule[] {
   const rules = new Map<string, NetworkRule & { location: NetworkDecl["location"] }>();
   const hostsOf = (text: string, n: NetworkDecl, key: "src" | "dst") => {
     const matched = new Selector(text).select(services);
@@ -35,14 +36,12 @@ export function networkRules(networks: NetworkDecl[], services: PlannedService[]
       const key = `${from.host}>${to.host}`;
       const prior = rules.get(key);
       if (prior) {
-        if (prior.entry !== entry) {
-          diags.add({
-            location: n.location,
-            message: `traffic from ${from.host} to ${to.host} is already shaped by the network entry at ${formatLocation(prior.location)}`,
-            expected: "each pair of hosts constrained by at most one entry (in each direction)",
-          });
-        }
-        return;
+        if (prior.entry === entry) return;
+        warnings.push(
+          `${formatLocation(n.location)}: traffic from ${from.host} to ${to.host} is also shaped by the network entry at ${formatLocation(prior.location)}; ` +
+            `this later entry (${n.src} -> ${n.dst}) wins, as in E2Clab, where each entry's deployment replaces the earlier rules of the source host`,
+        );
+        rules.delete(key);
       }
       rules.set(key, {
         host: from.host,

@@ -4,12 +4,27 @@ import { HostDecl } from "../model/stackTypes";
 import { PlannedService } from "./planTypes";
 import { hostsForRole, subServicesOf } from "./serviceCatalog";
 
-/** The hosts one service instance (`layer.service.N`) was given. */
+/**
+ * The hosts one service instance (`layer.service.N`) was given. N is E2Clab's service id: the instance's
+ * place in its layer once repeats are expanded (see `e2clabServiceOrder`).
+ */
 export interface InstancePlacement {
   layer: string;
+  /** 1-based place of the layer in layers_services.yaml. */
+  layerId: number;
   service: ServiceDecl;
   instance: number;
   hosts: HostDecl[];
+}
+
+/**
+ * A layer's service instances in E2Clab 3.7's order: the services as declared, then, for each service with
+ * `repeat: N` in declaration order, its N copies appended at the end of the layer (E2Clab's
+ * `_repeat_services`), numbered 1, 2, ... in that order (`_generate_service_id`). In a layer
+ * `[A (repeat 1), B]`, A is 1, B is 2 and A's copy is 3.
+ */
+export function e2clabServiceOrder(layer: LayerDecl): ServiceDecl[] {
+  return [...layer.services, ...layer.services.flatMap((s) => Array.from({ length: s.repeat }, () => s))];
 }
 
 export interface Placement {
@@ -62,24 +77,21 @@ export function placeServices(
   const instances: InstancePlacement[] = [];
   const layerOf = new Map<string, string>();
   let short = false;
-  for (const layer of layers) {
-    for (const service of layer.services) {
+  layers.forEach((layer, li) => {
+    e2clabServiceOrder(layer).forEach((service, si) => {
       const key = `${layer.name}.${service.name}`.toLowerCase();
-      for (let n = 1; n <= service.repeat + 1; n++) {
-        const got = take(layer.name, key, service.quantity);
-        if (got.length < service.quantity) short = true;
-        got.forEach((h) => layerOf.set(h.name, layer.name));
-        instances.push({ layer: layer.name, service, instance: n, hosts: got });
-      }
-    }
-  }
+      const got = take(layer.name, key, service.quantity);
+      if (got.length < service.quantity) short = true;
+      got.forEach((h) => layerOf.set(h.name, layer.name));
+      instances.push({ layer: layer.name, layerId: li + 1, service, instance: si + 1, hosts: got });
+    });
+  });
   if (short) {
     diags.add({ location: { file: stackFile, line: 1, col: 1 }, ...tooFewHosts(layers, hosts) });
     return undefined;
   }
 
-  const layerIndex = new Map(layers.map((l, i) => [l.name, i + 1]));
-  const services = instances.flatMap((inst) => expandInstance(inst, layerIndex.get(inst.layer)!, containerPrefix));
+  const services = instances.flatMap((inst) => expandInstance(inst, containerPrefix));
   return { instances, services, layerOf, idleHosts: hosts.filter((h) => !used.has(h.name)) };
 }
 
@@ -98,8 +110,13 @@ function tooFewHosts(layers: LayerDecl[], hosts: HostDecl[]) {
   };
 }
 
-/** Turns an instance into its per-host roles with E2Clab ids and template variables. */
-function expandInstance(inst: InstancePlacement, layerId: number, containerPrefix: string): PlannedService[] {
+/**
+ * Turns an instance into its per-host roles with E2Clab ids and the variables E2Clab's
+ * `Service.register_service` gives them: `_id` `L_S_M`, `layer_id`, `service_id`, `machine_id` (strings, as
+ * in E2Clab), `__address__`, `url`, `__address4__`/`url4` (IPv4), `__address6__`/`url6`, and on
+ * Grid'5000 hosts `__g5k_ipv6_address__`; then the extras a service plugin adds (container names, port).
+ */
+function expandInstance(inst: InstancePlacement, containerPrefix: string): PlannedService[] {
   const serviceName = inst.service.name.toLowerCase();
   const out: PlannedService[] = [];
   for (const spec of subServicesOf(serviceName)) {
@@ -109,17 +126,19 @@ function expandInstance(inst: InstancePlacement, layerId: number, containerPrefi
       const id = [inst.layer, serviceName, inst.instance, ...(spec.name ? [spec.name] : []), machine].join(".").toLowerCase();
       const url = spec.port ? `${host.address}:${spec.port}` : host.address;
       const container = spec.container && hostTemplate(containerPrefix, host.name) + spec.container;
+      const withPort = (a: string) => (spec.port ? `${a}:${spec.port}` : a);
+      const address4 = host.address4 ?? (IPV4.test(host.address) ? host.address : undefined);
       const vars: Record<string, unknown> = {
-        _id: id,
-        layer_id: layerId,
-        service_id: inst.instance,
-        machine_id: machine,
+        _id: `${inst.layerId}_${inst.instance}_${machine}`,
+        layer_id: String(inst.layerId),
+        service_id: String(inst.instance),
+        machine_id: String(machine),
         __address__: host.address,
-        __address4__: host.address,
         url,
-        url4: url,
+        ...(host.address6 ? { __address6__: host.address6, url6: withPort(`[${host.address6}]`) } : {}),
+        ...(address4 ? { __address4__: address4, url4: withPort(address4) } : {}),
+        ...(host.address.includes("grid5000") ? { __g5k_ipv6_address__: g5kIpv6Name(host.address) } : {}),
         hostname: host.name,
-        ...(host.address6 ? { __address6__: host.address6, url6: spec.port ? `[${host.address6}]:${spec.port}` : host.address6 } : {}),
         ...(spec.port ? { port: spec.port } : {}),
         ...(container ? { self_container: container, container } : {}),
         ...(Object.keys(inst.service.env).length ? { env: inst.service.env } : {}),
@@ -145,6 +164,14 @@ function expandInstance(inst: InstancePlacement, layerId: number, containerPrefi
     });
   }
   return out;
+}
+
+const IPV4 = /^\d{1,3}(\.\d{1,3}){3}$/;
+
+/** E2Clab's IPv6 host name on Grid'5000: `-ipv6` after the first label (`parasilo-1-ipv6.rennes.grid5000.fr`). */
+function g5kIpv6Name(address: string): string {
+  const [first, ...rest] = address.split(".");
+  return [first + "-ipv6", ...rest].join(".");
 }
 
 /** Stack settings that differ per host are written with `{host}` for the host's name. */

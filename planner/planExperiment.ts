@@ -15,8 +15,15 @@ export function planExperiment(scenario: Scenario, stack: StackSettings, diags: 
   const placement = placeServices(scenario.layers, stack.hosts, diags, stack.file, stack.hostLayout.containerPrefix);
   if (!placement) return undefined;
   const { services } = placement;
-  const network = networkRules(scenario.networks, services, diags);
+  const networkWarnings: string[] = [];
+  const network = networkRules(scenario.networks, services, diags, networkWarnings);
   const { steps, producers, warnings } = workflowSteps(scenario, stack, services, diags);
+  const notDeployed = [
+    ...Object.keys(scenario.managers).map((m) => `the ${m} block is read but not deployed: this program has no ${m} manager`),
+    ...(scenario.monitoring && scenario.monitoring.type !== "dstat"
+      ? [`monitoring type ${scenario.monitoring.type} is read, but this program monitors with dstat only: pulumi up refuses ${scenario.monitoring.type}`]
+      : []),
+  ];
   if (!diags.empty) return undefined;
 
   const monitoredRole = "monitoring";
@@ -55,6 +62,6 @@ export function planExperiment(scenario: Scenario, stack: StackSettings, diags: 
       options: scenario.monitoring.options,
       hosts: hosts.filter((h) => h.monitored).map((h) => h.name),
     },
-    warnings: [...placement.idleHosts.map((h) => `host ${h.name} (${h.address}) is not needed by the scenario and stays idle`), ...warnings],
+    warnings: [...placement.idleHosts.map((h) => `host ${h.name} (${h.address}) is not needed by the scenario and stays idle`), ...networkWarnings, ...notDeployed, ...warnings],
   };
 }

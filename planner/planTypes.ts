@@ -100,12 +100,21 @@ export interface NetworkRule {
   dst: string;
 }
 
-export type RenderedTask =
+/** The task as Ansible would have run it: its place in the phase, module and rendered arguments. */
+export interface AnsibleRecord {
+  task: number;
+  module: string;
+  /** debug: the message, or {var: value}; other modules: their arguments, the command as `_raw_params`. */
+  args: unknown;
+}
+
+export type RenderedTask = (
   | { kind: "debug"; msg: string; item?: string }
   | { kind: "shell"; command: string; async?: number; poll?: number; item?: string }
   | { kind: "copy"; src: string; dest: string; item?: string }
   /** Without `flat` (Ansible's default), the file lands in `dest/<host name>/<src path>`. */
-  | { kind: "fetch"; src: string; dest: string; flat: boolean; item?: string };
+  | { kind: "fetch"; src: string; dest: string; flat: boolean; item?: string }
+) & { ansible?: AnsibleRecord };
 
 /** The tasks of one play and phase on one host: realised as ONE command, not one per task. */
 export interface WorkflowStep {

@@ -1,11 +1,12 @@
 import { Diagnostics } from "../model/diagnostic";
-import { PHASES, Phase, PlayDecl, Scenario, TaskDecl } from "../model/scenarioTypes";
+import { PHASES, Phase, PlayDecl, Scenario } from "../model/scenarioTypes";
 import { StackSettings } from "../model/stackTypes";
 import { bindDependsOn, HostBinding, PlayHost, playHosts } from "./bindDependsOn";
 import { PlannedService, ProducerAssignment, RenderedTask, RUN_DIR_VAR, WorkflowStep } from "./planTypes";
 import { hostTemplate } from "./placeServices";
 import { Selector } from "./selector";
-import { TemplateError, TemplateRenderer } from "./templateRenderer";
+import { JinjaRenderer, TemplateError } from "./jinja/jinjaRenderer";
+import { compileTask, playVars, reporter, TaskScope } from "./ansibleTasks";
 
 interface PlayExpansion {
   play: PlayDecl;
@@ -26,8 +27,9 @@ export function workflowSteps(
   services: PlannedService[],
   diags: Diagnostics,
 ): { steps: WorkflowStep[]; producers: ProducerAssignment[]; warnings: string[] } {
-  const renderer = new TemplateRenderer();
-  const reported = new Set<string>();
+  const renderer = new JinjaRenderer();
+  const report = reporter(diags);
+  const warnings: string[] = [];
   const expansions: PlayExpansion[] = scenario.plays.map((play) => {
     const selected = new Selector(play.hosts).select(services);
     const hosts = playHosts(selected);
@@ -39,18 +41,16 @@ export function workflowSteps(
         expected: `a selector such as ${[...new Set(services.map((s) => s.id.split(".").slice(0, 2).join(".") + ".*"))].slice(0, 4).join(", ")}`,
       });
     }
-    return { play, selected, hosts, bindings: bindDependsOn(play, hosts, services, diags) };
+    return { play, selected, hosts, bindings: bindDependsOn(play, hosts, services, diags, warnings) };
   });
 
-  const warnings: string[] = [];
   const playDeps = playDependencies(expansions, services, warnings);
-  const common = {
+  // E2Clab's extra variables; current_repeat is `repeat or 1` there, so runs 0 and 1 both see 1.
+  const extraVars = {
     scenario_dir: scenario.dir,
     artifacts_dir: stack.artifactsDir,
-    current_repeat: stack.currentRepeat,
-    duration: stack.durationSeconds,
-    app_conf: scenario.appConf,
-    ...Object.fromEntries(Object.entries(scenario.appConf).map(([k, v]) => [`env_${k}`, v])),
+    current_repeat: stack.currentRepeat || 1,
+    ...appConfVars(scenario, stack, diags),
   };
 
   const steps: WorkflowStep[] = [];
@@ -62,17 +62,44 @@ export function workflowSteps(
       const tasks = play.phases[phase];
       if (tasks.length === 0) continue;
       const depIds = playDeps.get(play.index)!.flatMap((q) => stepIds(q, phase));
-      hosts.forEach((h, i) => {
-        const vars: Record<string, unknown> = {
+      const running = hosts.map((h, i) => ({ h, binding: bindings[i] })).filter((x) => !x.binding.dropped);
+      // What E2Clab's play sees per host: its extra vars, the host's `_self` and depends_on prefixes, and
+      // Ansible's magic variables over the play's inventory (the play's hosts, named by their address).
+      const e2clab = running.map(({ h, binding }) => ({
+        ...binding.vars,
+        _self: h.service.vars,
+        inventory_hostname: h.address,
+        ansible_host: h.address,
+        ...extraVars,
+        // During finalize, working_dir is the run's results folder, known only when the run starts.
+        working_dir: phase === "finalize" ? "${" + RUN_DIR_VAR + "}" : stack.artifactsDir,
+      }));
+      const groups = { all: running.map(({ h }) => h.address), ungrouped: [] };
+      const hostvars = Object.fromEntries(running.map(({ h }, i) => [h.address, e2clab[i]]));
+      running.forEach(({ h, binding }, i) => {
+        const recorded: Record<string, unknown> = {
+          // The project's extras: the host's own service variables at the top level, and stack settings.
           ...h.service.vars,
-          ...common,
+          duration: stack.durationSeconds,
           data_dir: hostTemplate(stack.hostLayout.dataDir, h.host),
           container_network: hostTemplate(stack.hostLayout.containerNetwork, h.host),
-          // During finalize, working_dir is the run's results folder, known only when the run starts.
-          working_dir: phase === "finalize" ? "${" + RUN_DIR_VAR + "}" : stack.artifactsDir,
-          ...bindings[i].vars,
+          ...e2clab[i],
         };
-        const rendered = tasks.flatMap((t) => renderTask(t, vars, renderer, diags, reported));
+        const base = { ...recorded, groups, hostvars };
+        let rendered: RenderedTask[] = [];
+        try {
+          const scope: TaskScope = {
+            vars: { ...base, ...playVars(play, base, renderer) },
+            extraVars: { ...extraVars, working_dir: e2clab[i].working_dir },
+            facts: {},
+            registered: new Map(),
+            scenarioDir: scenario.dir,
+          };
+          rendered = tasks.flatMap((t, n) => compileTask(t, play, scope, renderer, report, n));
+        } catch (e) {
+          if (!(e instanceof TemplateError)) throw e;
+          diags.add({ location: play.location, message: `play vars: ${e.message}`, expected: e.expected });
+        }
         const id = `p${play.index + 1}.${phase}.${h.host}`;
         const ownEarlier = phase === "finalize" ? ["prepare", "launch"].map((p) => `p${play.index + 1}.${p}.${h.host}`).filter((x) => steps.some((s) => s.id === x)) : [];
         steps.push({
@@ -83,14 +110,14 @@ export function workflowSteps(
           phase,
           services: selected.filter((s) => s.host === h.host).map((s) => s.id),
           needsServices: [
-            ...new Set([...services.filter((s) => s.host === h.host && s.container).map((s) => s.id), ...bindings[i].peers.filter((p) => p.container).map((p) => p.id)]),
+            ...new Set([...services.filter((s) => s.host === h.host && s.container).map((s) => s.id), ...binding.peers.filter((p) => p.container).map((p) => p.id)]),
           ],
           after: [...new Set([...prepareIds, ...depIds, ...ownEarlier])],
           tasks: rendered,
-          variables: { [h.service.id]: vars },
+          variables: { [h.service.id]: recorded },
         });
         if (phase === "launch" && h.service.kind === "producer") {
-          producers.push(...producerAssignments(h, bindings[i], rendered));
+          producers.push(...producerAssignments(h, binding, rendered));
         }
       });
     }
@@ -98,52 +125,26 @@ export function workflowSteps(
   return { steps, producers, warnings };
 }
 
-function renderTask(t: TaskDecl, vars: Record<string, unknown>, r: TemplateRenderer, diags: Diagnostics, reported: Set<string>): RenderedTask[] {
-  const fail = (e: unknown, field: string, value: string | unknown) => {
-    if (!(e instanceof TemplateError)) throw e;
-    const location = t.fieldLocations[field] ?? t.location;
-    const key = `${location.file}:${location.line}:${location.col}:${e.message}`;
-    if (reported.has(key)) return;
-    reported.add(key);
-    diags.add({ location, message: e.message, value: JSON.stringify(value), expected: e.expected });
-  };
-  let items: unknown[] = [undefined];
-  if (t.loop !== undefined) {
-    try {
-      items = r.loopItems(t.loop, vars);
-    } catch (e) {
-      fail(e, "loop", t.loop);
-      return [];
-    }
+/**
+ * E2Clab's `--app_conf NAME`: tasks see `app_conf` (the name) and `env_<var>` for each variable of that
+ * configuration of workflow_env.yaml. Without a choice in the stack, a file with a single configuration
+ * runs that one (an extra: E2Clab would pass none); with several, none, as in E2Clab.
+ */
+function appConfVars(scenario: Scenario, stack: StackSettings, diags: Diagnostics): Record<string, unknown> {
+  const names = Object.keys(scenario.workflowEnv);
+  const chosen = stack.appConf ?? (names.length === 1 ? names[0] : undefined);
+  if (chosen === undefined) return {};
+  const conf = scenario.workflowEnv[chosen];
+  if (conf === undefined && names.length > 0) {
+    diags.add({
+      location: { file: stack.file, line: 1, col: 1 },
+      message: `edge2cloud:appConf names no configuration of workflow_env.yaml`,
+      value: JSON.stringify(chosen),
+      expected: `one of: ${names.join(", ")}`,
+    });
+    return {};
   }
-  const out: RenderedTask[] = [];
-  for (const item of items) {
-    const v = item === undefined ? vars : { ...vars, item };
-    const render = (field: string, text: string): string | undefined => {
-      try {
-        return r.render(text, v);
-      } catch (e) {
-        fail(e, field, text);
-        return undefined;
-      }
-    };
-    const itemText = item === undefined ? undefined : String(item);
-    const a = t.action;
-    if (a.kind === "debug") {
-      const msg = render("msg", a.msg);
-      if (msg !== undefined) out.push({ kind: "debug", msg, item: itemText });
-    } else if (a.kind === "shell") {
-      const command = render("command", a.command);
-      if (command !== undefined) out.push({ kind: "shell", command, async: t.async, poll: t.poll, item: itemText });
-    } else {
-      const src = render("src", a.src);
-      const dest = render("dest", a.dest);
-      if (src !== undefined && dest !== undefined) {
-        out.push(a.kind === "copy" ? { kind: "copy", src, dest, item: itemText } : { kind: "fetch", src, dest, flat: a.flat, item: itemText });
-      }
-    }
-  }
-  return out;
+  return { app_conf: chosen, ...Object.fromEntries(Object.entries(conf ?? {}).map(([k, v]) => [`env_${k}`, v])) };
 }
 
 /** One producer per loop item of the host's launch (its cameras), each on the gateway the host was given. */

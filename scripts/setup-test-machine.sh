@@ -10,8 +10,10 @@ step() { local name=$1; shift; local t0=$SECONDS; echo "setup: $name"; "$@"; ech
 
 # Network emulation tests: tc/ip, iperf3 for rates, fping for validation, ethtool for offloads; qemu boots
 # Debian's kernel (which has netem) where this one has not (scripts/netem-vm/). The local testbed: Docker,
-# debootstrap for the base image, ssh client. The report test: Chromium. Monitoring: dstat.
-packages=(iproute2 iperf3 fping ethtool iputils-ping procps openssh-client qemu-system-x86 docker.io debootstrap chromium dstat ca-certificates)
+# debootstrap for the base image, ssh client. The report test: Chromium. Monitoring: dstat. The E2Clab
+# comparison (tests/oracle): python3 with venv, and gcc + headers to build netifaces from PyPI.
+packages=(iproute2 iperf3 fping ethtool iputils-ping procps openssh-client qemu-system-x86 docker.io debootstrap chromium dstat ca-certificates
+  python3 python3-venv python3-dev build-essential)
 apt_install() {
   local missing=()
   for p in "$@"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done

@@ -1,6 +1,25 @@
 import { identifier } from "./names";
 
-const testbedBlock = { type: "object", expected: "a mapping of the testbed's reservation settings" } as const;
+const walltime = {
+  type: "string",
+  pattern: "^\\d{1,3}:[0-5]\\d:[0-5]\\d$",
+  // PyYAML reads an unquoted 1:30:00 as the number 5400 (base 60); 01:30:00 stays a string.
+  expected: 'a duration written "hh:mm:ss", such as 01:30:00 (an unquoted 1:30:00 is the number 5400 in YAML 1.1: write 01:30:00 or quote it)',
+} as const;
+const jobName = { type: "string", minLength: 1, expected: "a non-empty job name" } as const;
+
+/** A testbed's reservation block, as E2Clab 3.7's schema allows it: parsed and kept, no reservation here. */
+const testbedBlock = {
+  type: "object",
+  expected: "a mapping of the testbed's reservation settings",
+  properties: { job_name: jobName, walltime, cluster: { type: "string" } },
+} as const;
+
+/** E2Clab's testbeds by its spellings (`chameleoncloud`), and this project's older ones (`chameleon_cloud`). */
+export const TESTBEDS = ["g5k", "iotlab", "chameleoncloud", "chameleonedge", "scalewayinstances", "chameleon_cloud", "chameleon_edge"] as const;
+
+/** Service managers E2Clab 3.7 knows besides monitoring; parsed and kept, not deployed here. */
+const managerBlock = { type: "object", expected: "a mapping of the manager's settings" } as const;
 
 export const layersServicesSchema = {
   type: "object",
@@ -9,20 +28,12 @@ export const layersServicesSchema = {
   properties: {
     environment: {
       type: "object",
-      required: ["job_name", "walltime"],
       additionalProperties: false,
       properties: {
-        job_name: { type: "string", minLength: 1, expected: "a non-empty job name" },
-        walltime: {
-          type: "string",
-          pattern: "^\\d{1,3}:[0-5]\\d:[0-5]\\d$",
-          expected: 'a duration written "hh:mm:ss", such as "01:30:00"',
-        },
+        job_name: jobName,
+        walltime,
         cluster: { type: "string" },
-        g5k: testbedBlock,
-        iotlab: testbedBlock,
-        chameleon_cloud: testbedBlock,
-        chameleon_edge: testbedBlock,
+        ...Object.fromEntries(TESTBEDS.map((t) => [t, testbedBlock])),
       },
     },
     monitoring: {
@@ -32,11 +43,17 @@ export const layersServicesSchema = {
       properties: {
         type: { enum: ["dstat", "tig", "tpg"], expected: "one of: dstat, tig, tpg" },
         options: { type: "string", expected: 'dstat options such as "-m -c -n"' },
-        provider: { type: "string" },
-        network: { type: "string" },
+        provider: { enum: ["g5k", "chameleoncloud"], expected: "one of: g5k, chameleoncloud" },
+        cluster: { type: "string" },
+        servers: { type: "array" },
+        network: { enum: ["shared", "private"], expected: "one of: shared, private" },
+        agent_conf: { type: "string" },
         ipv: { enum: [4, 6] },
       },
     },
+    provenance: managerBlock,
+    monitoring_iotlab: managerBlock,
+    kwollect: managerBlock,
     layers: {
       type: "array",
       minItems: 1,

@@ -5,9 +5,10 @@ export const identifier = {
   expected: "a name of letters, digits, '_' or '-', starting with a letter",
 } as const;
 
-/** Service selectors as E2Clab writes them: dotted segments, `*` as a wildcard. */
+/** Service selectors as E2Clab writes them: Ansible host patterns over role names. */
 export const selector = {
   type: "string",
-  pattern: "^[A-Za-z0-9_*-]+(\\.[A-Za-z0-9_*-]+)*$",
-  expected: "a selector such as 'cloud', 'fog.mosquitto.*' or 'cloud.kafka.*.leader'",
+  minLength: 1,
+  pattern: "^\\S+$",
+  expected: "a selector such as 'cloud', 'fog.mosquitto.*', 'cloud.kafka.*.leader', 'fog:edge', 'edge:!edge.producer.1.1' or 'fog[0]'",
 } as const;

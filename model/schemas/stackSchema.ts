@@ -14,10 +14,11 @@ const host = {
   type: "object",
   required: ["name", "address"],
   additionalProperties: false,
-  expected: "a host {name, address, user?, port?, layer?, service?}",
+  expected: "a host {name, address, address4?, address6?, user?, port?, layer?, service?}",
   properties: {
     name: { type: "string", pattern: "^[A-Za-z0-9][A-Za-z0-9._-]*$", expected: "a host name of letters, digits, '.', '_' or '-'" },
     address,
+    address4: { type: "string", pattern: "^\\d{1,3}(\\.\\d{1,3}){3}$", expected: "an IPv4 address such as 10.0.0.3" },
     address6: { type: "string", expected: "an IPv6 address" },
     user: { type: "string", minLength: 1, expected: "an SSH user name" },
     port: sshPort,
@@ -53,6 +54,7 @@ export const stackSchema = {
         [`${CONFIG_NAMESPACE}:results`]: { type: "string", minLength: 1, expected: "the folder that receives results" },
         [`${CONFIG_NAMESPACE}:duration`]: { type: "integer", minimum: 1, expected: "the experiment duration in seconds" },
         [`${CONFIG_NAMESPACE}:repeat`]: { type: "integer", minimum: 0, expected: "the repeat index of this run (current_repeat), 0 or more" },
+        [`${CONFIG_NAMESPACE}:appConf`]: { type: "string", minLength: 1, expected: "the name of a configuration of workflow_env.yaml (E2Clab's --app_conf)" },
         [`${CONFIG_NAMESPACE}:allowMissingNetem`]: { type: "boolean", expected: "true or false" },
         [`${CONFIG_NAMESPACE}:jumpHost`]: {
           type: "object",

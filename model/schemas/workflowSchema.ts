@@ -1,45 +1,7 @@
 import { identifier, selector } from "./names";
 
-const templated = { type: "string", minLength: 1 } as const;
-
-const task = {
-  type: "object",
-  additionalProperties: false,
-  expected: "a task with one of debug, shell, copy, fetch",
-  properties: {
-    name: { type: "string" },
-    debug: {
-      type: "object",
-      required: ["msg"],
-      additionalProperties: false,
-      properties: { msg: { type: "string" } },
-    },
-    shell: { ...templated, expected: "the command line to run, as a string" },
-    copy: {
-      type: "object",
-      required: ["src", "dest"],
-      additionalProperties: false,
-      properties: { src: templated, dest: templated, mode: { type: ["string", "integer"] } },
-    },
-    fetch: {
-      type: "object",
-      required: ["src", "dest"],
-      additionalProperties: false,
-      properties: {
-        src: templated,
-        dest: templated,
-        validate_checksum: { type: "boolean" },
-        flat: { type: "boolean" },
-      },
-    },
-    loop: {
-      type: ["array", "string"],
-      expected: 'a list, or a Jinja expression such as "{{ range(1, 41)|list }}"',
-    },
-    async: { type: "integer", minimum: 1, expected: "the time limit in seconds, at least 1" },
-    poll: { type: "integer", minimum: 0, expected: "a poll interval in seconds, 0 to detach" },
-  },
-} as const;
+// Tasks are checked by model/ansibleTask.ts, which knows Ansible's modules and keywords.
+const task = { type: "object", expected: "an Ansible task, such as - shell: \"echo hi\"" } as const;
 
 const phase = { type: ["array", "null"], items: task, expected: "a list of tasks" } as const;
 
@@ -54,7 +16,7 @@ export const dependsOnSchema = {
       expected: "one of: round_robin, address_match, asarray, aggregate",
     },
     prefix: identifier,
-    array_info: { enum: ["id", "hostname", "ipv6"], expected: "one of: id, hostname, ipv6" },
+    array_info: { enum: ["id", "hostname", "g5k_ipv6_hostname", "ipv6"], expected: "one of: id, hostname, g5k_ipv6_hostname, ipv6" },
   },
 } as const;
 
@@ -73,14 +35,24 @@ export const workflowSchema = {
       prepare: phase,
       launch: phase,
       finalize: phase,
+      // Play keywords E2Clab passes on to Ansible and that apply to every task of the play.
+      name: { type: "string" },
+      vars: { type: "object", expected: "a mapping of variables" },
+      become: { type: ["boolean", "string"], expected: "true or false" },
+      become_user: { type: "string" },
+      environment: { type: ["object", "string"], expected: "a mapping of environment variables" },
+      gather_facts: { enum: [false, "no", "false"], expected: "false: facts are known only on the hosts" },
     },
   },
 } as const;
 
+/** E2Clab's workflow_env.yaml: configurations by name, each a mapping of variables (`conf_a: {threads: 4}`). */
 export const workflowEnvSchema = {
   type: "object",
-  additionalProperties: false,
-  properties: {
-    app_conf: { type: "object", expected: "a mapping of variable names to values" },
+  expected: "configurations by name, each a mapping of variables, such as conf_a: {threads: 4}",
+  additionalProperties: {
+    type: "object",
+    expected: "a mapping of variable names to strings, numbers or booleans",
+    additionalProperties: { type: ["string", "number", "boolean"], expected: "a string, number or boolean" },
   },
 } as const;

@@ -16,7 +16,7 @@ describe("npm run plan", () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.stdout);
     expect(j.hosts).toHaveLength(15);
-    expect(j.hosts[1]).toEqual(expect.objectContaining({ name: "parasilo-2", address: "parasilo-2.rennes.grid5000.fr", layer: "cloud", services: ["cloud.kafka.1.zookeeper.1", "cloud.kafka.1.leader.1"] }));
+    expect(j.hosts[1]).toEqual(expect.objectContaining({ name: "parasilo-2", address: "parasilo-2.rennes.grid5000.fr", layer: "cloud", services: ["cloud.kafka.2.zookeeper.1", "cloud.kafka.2.leader.1"] }));
     expect(j.services).toContainEqual(expect.objectContaining({ id: "fog.mosquitto.2.1", host: "parasilo-4", url: "parasilo-4.rennes.grid5000.fr:1883" }));
     expect(j.producers).toHaveLength(320);
     expect(j.producers[41]).toEqual(expect.objectContaining({ host: "parasilo-8", item: "2", gateway: "fog.mosquitto.2.1" }));

@@ -30,8 +30,8 @@ describe("the seed's plan (15 Grid'5000 hosts)", () => {
     expect([...byId.keys()]).toEqual([
       "cloud.flink.1.job_manager.1",
       "cloud.flink.1.task_manager.1",
-      "cloud.kafka.1.zookeeper.1",
-      "cloud.kafka.1.leader.1",
+      "cloud.kafka.2.zookeeper.1",
+      "cloud.kafka.2.leader.1",
       "fog.mosquitto.1.1",
       "fog.mosquitto.2.1",
       "fog.mosquitto.3.1",
@@ -41,11 +41,22 @@ describe("the seed's plan (15 Grid'5000 hosts)", () => {
     ]);
     expect(byId.get("cloud.flink.1.job_manager.1")).toMatchObject({ host: "parasilo-1", url: "parasilo-1.rennes.grid5000.fr:8081", container: "job_manager" });
     expect(byId.get("cloud.flink.1.task_manager.1")).toMatchObject({ host: "parasilo-1", container: "task_manager" });
-    expect(byId.get("cloud.kafka.1.zookeeper.1")).toMatchObject({ host: "parasilo-2", url: "parasilo-2.rennes.grid5000.fr:2181" });
-    expect(byId.get("cloud.kafka.1.leader.1")).toMatchObject({ host: "parasilo-2", url: "parasilo-2.rennes.grid5000.fr:9092", container: "leader" });
+    expect(byId.get("cloud.kafka.2.zookeeper.1")).toMatchObject({ host: "parasilo-2", url: "parasilo-2.rennes.grid5000.fr:2181" });
+    expect(byId.get("cloud.kafka.2.leader.1")).toMatchObject({ host: "parasilo-2", url: "parasilo-2.rennes.grid5000.fr:9092", container: "leader" });
     expect(byId.get("fog.mosquitto.3.1")).toMatchObject({ host: "parasilo-5", url: "parasilo-5.rennes.grid5000.fr:1883" });
     expect(byId.get("cloud.flink.1.job_manager.1")!.env.FLINK_PROPERTIES).toContain("taskmanager.numberOfTaskSlots: 32");
-    expect(byId.get("edge.producer.5.1")!.vars).toMatchObject({ _id: "edge.producer.5.1", service_id: 5, machine_id: 1, __address__: "parasilo-11.rennes.grid5000.fr" });
+    // As E2Clab 3.7 registers them: `_id` is layer_service_machine, the numbers are strings.
+    expect(byId.get("edge.producer.5.1")!.vars).toMatchObject({
+      _id: "3_5_1",
+      layer_id: "3",
+      service_id: "5",
+      machine_id: "1",
+      __address__: "parasilo-11.rennes.grid5000.fr",
+      url: "parasilo-11.rennes.grid5000.fr",
+      __g5k_ipv6_address__: "parasilo-11-ipv6.rennes.grid5000.fr",
+    });
+    expect(byId.get("edge.producer.5.1")!.vars).not.toHaveProperty("__address4__");
+    expect(byId.get("cloud.kafka.2.leader.1")!.vars).toMatchObject({ _id: "1_2_1", layer_id: "1", service_id: "2", url: "parasilo-2.rennes.grid5000.fr:9092" });
   });
 
   it("fans 320 producers out to the 4 gateways per host, round robin 1,2,3,4,1,2,3,4", () => {
@@ -97,10 +108,10 @@ describe("the seed's plan (15 Grid'5000 hosts)", () => {
   });
 
   it("uses the artifacts folder as working_dir for copies and the run folder for fetches", () => {
-    expect(step("p2.prepare.parasilo-1").tasks).toContainEqual({ kind: "copy", src: "/home/jdoe/cctv/artifacts/libs/", dest: "/opt/lib/", item: undefined });
+    expect(step("p2.prepare.parasilo-1").tasks).toContainEqual(expect.objectContaining({ kind: "copy", src: "/home/jdoe/cctv/artifacts/libs/", dest: "/opt/lib/", item: undefined }));
     const fetches = step("p4.finalize.parasilo-7").tasks.filter((t) => t.kind === "fetch");
     expect(fetches).toHaveLength(40);
-    expect(fetches[39]).toEqual({ kind: "fetch", src: "/opt/metrics-40/throughput", dest: "${E2C_RUN_DIR}/experiment-results/producers/", flat: false, item: "40" });
+    expect(fetches[39]).toEqual(expect.objectContaining({ kind: "fetch", src: "/opt/metrics-40/throughput", dest: "${E2C_RUN_DIR}/experiment-results/producers/", flat: false, item: "40" }));
   });
 
   it("orders prepare before launch, and each play after the plays it depends on", () => {
@@ -111,7 +122,7 @@ describe("the seed's plan (15 Grid'5000 hosts)", () => {
     // Finalize follows the same relation, so destroy (which runs it in reverse) stops producers before gateways.
     expect(step("p4.finalize.parasilo-7").after).toEqual(expect.arrayContaining(["p3.finalize.parasilo-3", "p4.launch.parasilo-7", "p4.prepare.parasilo-7"]));
     expect(step("p4.launch.parasilo-7").needsServices).toEqual(["fog.mosquitto.1.1"]);
-    expect(step("p1.prepare.parasilo-2").needsServices).toEqual(["cloud.kafka.1.zookeeper.1", "cloud.kafka.1.leader.1"]);
+    expect(step("p1.prepare.parasilo-2").needsServices).toEqual(["cloud.kafka.2.zookeeper.1", "cloud.kafka.2.leader.1"]);
   });
 
   it("runs one step per host, play and phase", () => {

@@ -15,9 +15,9 @@ test("a key asked for before it is registered resolves when it is", async () => 
 
 test("a key nobody provides fails with its name at seal, before or after", async () => {
   const g = new DeferredGraph();
-  const waiting = g.get("service:cloud.kafka.1.leader.1");
+  const waiting = g.get("service:cloud.kafka.2.leader.1");
   g.seal();
-  await expect(waiting).rejects.toThrow("nothing in the program provides service:cloud.kafka.1.leader.1");
+  await expect(waiting).rejects.toThrow("nothing in the program provides service:cloud.kafka.2.leader.1");
   await expect(g.get("step:late")).rejects.toThrow("nothing in the program provides step:late");
 });
 
