@@ -3,7 +3,8 @@ import * as path from "path";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
-import { runExperiment } from "../lifecycle/experimentRunner";
+import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
+import { healthLines } from "../report/runHealth";
 import { buildReport } from "../report/buildReport";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -22,16 +23,21 @@ const program = new Command("experiment")
   .option("--duration <seconds>", "experiment duration of each run (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (needs the Pulumi CLI) or local (the local testbed without it)").choices(["pulumi", "local"]))
   .option("--ssh-key <file>", "private key for --engine local on real hosts (the local testbed makes its own)")
-  .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string }) => {
+  .option("--accept-degraded", "exit 0 when runs are degraded (not clean) but none failed")
+  .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string; acceptDegraded?: boolean }) => {
     const diags = new Diagnostics();
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(o.stack)), diags);
     diags.throwIfAny();
     const backend = chooseBackend(PROJECT_DIR, o.stack, o.engine, o.sshKey);
     const resultsRoot = path.join(settings!.resultsDir, o.stack);
     const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot });
-    for (const r of outcomes) console.log(`run ${r.run}: ${r.status}${r.resultsFolder ? ` -> ${r.resultsFolder}` : ""}${r.errors.length ? `\n  ${r.errors.join("\n  ")}` : ""}`);
+    for (const r of outcomes) {
+      console.log(`run ${r.run}: ${r.status}${r.resultsFolder ? ` -> ${r.resultsFolder}` : ""}${r.errors.length ? `\n  ${r.errors.join("\n  ")}` : ""}`);
+      if (r.health) console.log(healthLines(r.health).map((l) => `  ${l}`).join("\n"));
+    }
     for (const f of await buildReport(resultsRoot)) console.log(`wrote ${f}`);
-    if (outcomes.some((r) => r.status !== "ok")) process.exitCode = 1;
+    // A run that is not clean is not a result to take at face value: say so by the exit status.
+    if (!runsAcceptable(outcomes, o.acceptDegraded ?? false)) process.exitCode = 1;
   });
 
 program.parseAsync().catch((e: Error) => {

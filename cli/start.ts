@@ -1,7 +1,8 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import * as path from "path";
 import { chooseBackend, EngineChoice, hasPulumiCli } from "../lifecycle/chooseBackend";
-import { runExperiment } from "../lifecycle/experimentRunner";
+import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
+import { healthLines } from "../report/runHealth";
 import { ensureDockerEngine, ensureImages } from "../lifecycle/localMachine";
 import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
@@ -26,7 +27,8 @@ const program = new Command("start")
   .description("Run the local experiment end to end: prepare this machine, deploy, run, destroy, collect, report")
   .option("--duration <seconds>", "how long the experiment runs (default: the stack's edge2cloud:duration)", wholeNumber)
   .addOption(new Option("--engine <engine>", "pulumi (the Pulumi CLI) or local (the project's engine); default: pulumi when installed").choices(["pulumi", "local"]))
-  .action(async (o: { duration?: number; engine?: EngineChoice }) => {
+  .option("--accept-degraded", "exit 0 when the run is degraded (not clean) but did not fail")
+  .action(async (o: { duration?: number; engine?: EngineChoice; acceptDegraded?: boolean }) => {
     const say = (line: string) => console.log(`start: ${line}`);
     if (process.platform !== "linux") throw new Error(`the local testbed needs Linux (this is ${process.platform})`);
     const diags = new Diagnostics();
@@ -52,6 +54,11 @@ const program = new Command("start")
     }
     say(`results: ${outcome.resultsFolder}`);
     say(`report:  ${path.join(outcome.resultsFolder ?? resultsRoot, "report.html")}`);
+    if (outcome.health) for (const l of healthLines(outcome.health)) say(l);
+    if (!runsAcceptable([outcome], o.acceptDegraded ?? false)) {
+      say(outcome.health?.verdict === "degraded" ? "the run is degraded (--accept-degraded accepts it)" : "the run is not clean");
+      process.exitCode = 1;
+    }
   });
 
 program.parseAsync().catch((e: Error) => {

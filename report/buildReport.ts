@@ -6,6 +6,8 @@ import { RepeatSummary, repeatReportHtml, runReportHtml } from "./renderHtml";
 import { findRunFiles, runDirsIn } from "./resultsLayout";
 import { readRecordedRuns, RecordedRun, recordedRunOf } from "./runOutcomes";
 import { loadRun } from "./runData";
+import { readRunEvidence } from "./runEvidence";
+import { judgeRun } from "./runHealth";
 import { RunSummary, summarizeRun } from "./summarize";
 
 /** Writes summary.json and report.html into one run's folder; returns the summary. */
@@ -13,6 +15,7 @@ export async function reportRun(dir: string, recorded?: RecordedRun): Promise<Ru
   const data = loadRun(findRunFiles(dir));
   const summary = summarizeRun(data);
   if (recorded) summary.outcome = { status: recorded.status, errors: recorded.errors };
+  summary.health = judgeRun(data, readRunEvidence(dir), recorded);
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.html"), runReportHtml(summary, await runCharts(data, summary)));
   return summary;

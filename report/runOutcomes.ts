@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import type { RunHealthRecord } from "./runHealth";
 
 /** One run as `npm run experiment` / `npm start` recorded it in `<results>/<stack>/runs.json`. */
 export interface RecordedRun {
@@ -8,6 +9,8 @@ export interface RecordedRun {
   resultsFolder?: string;
   startedAt: string;
   errors: string[];
+  /** The run's verdict when the runner judged it (clean, degraded, failed) and its reasons. */
+  health?: RunHealthRecord;
 }
 
 /** The runs recorded in `dir/runs.json`, or none when the folder was not made by the runner. */

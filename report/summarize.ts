@@ -1,6 +1,7 @@
 import * as path from "path";
 import { Distribution, distribution } from "./distribution";
 import { HostSample, Row, RunData } from "./runData";
+import { RunHealth } from "./runHealth";
 
 export interface RateSeries {
   id: string;
@@ -32,6 +33,8 @@ export interface RunSummary {
   missing: string[];
   /** How the run ended, when the runner recorded it (runs.json): a failed run's figures are not results. */
   outcome?: { status: "ok" | "failed" | "interrupted"; errors: string[] };
+  /** The run's verdict (clean, degraded, failed) with its reasons and the frames at each hop. */
+  health?: RunHealth;
 }
 
 const sum = (rows: Row[], field: string) => rows.reduce((s, r) => s + Number(r[field] ?? 0), 0);
