@@ -23,14 +23,15 @@ const program = new Command("experiment")
   .option("--duration <seconds>", "experiment duration of each run (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (needs the Pulumi CLI) or local (the local testbed without it)").choices(["pulumi", "local"]))
   .option("--ssh-key <file>", "private key for --engine local on real hosts (the local testbed makes its own)")
+  .option("--stop-on-fault", "end the wait at the first fault the watch sees (a task or service down, a host silent); still finalizes and collects")
   .option("--accept-degraded", "exit 0 when runs are degraded (not clean) but none failed")
-  .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string; acceptDegraded?: boolean }) => {
+  .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string; acceptDegraded?: boolean; stopOnFault?: boolean }) => {
     const diags = new Diagnostics();
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(o.stack)), diags);
     diags.throwIfAny();
     const backend = chooseBackend(PROJECT_DIR, o.stack, o.engine, o.sshKey);
     const resultsRoot = path.join(settings!.resultsDir, o.stack);
-    const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot });
+    const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot, watch: { stopOnFault: o.stopOnFault ?? false } });
     for (const r of outcomes) {
       console.log(`run ${r.run}: ${r.status}${r.resultsFolder ? ` -> ${r.resultsFolder}` : ""}${r.errors.length ? `\n  ${r.errors.join("\n  ")}` : ""}`);
       if (r.health) console.log(healthLines(r.health).map((l) => `  ${l}`).join("\n"));

@@ -27,8 +27,9 @@ const program = new Command("start")
   .description("Run the local experiment end to end: prepare this machine, deploy, run, destroy, collect, report")
   .option("--duration <seconds>", "how long the experiment runs (default: the stack's edge2cloud:duration)", wholeNumber)
   .addOption(new Option("--engine <engine>", "pulumi (the Pulumi CLI) or local (the project's engine); default: pulumi when installed").choices(["pulumi", "local"]))
+  .option("--stop-on-fault", "end the wait at the first fault the watch sees (a task or service down, a host silent); still finalizes and collects")
   .option("--accept-degraded", "exit 0 when the run is degraded (not clean) but did not fail")
-  .action(async (o: { duration?: number; engine?: EngineChoice; acceptDegraded?: boolean }) => {
+  .action(async (o: { duration?: number; engine?: EngineChoice; acceptDegraded?: boolean; stopOnFault?: boolean }) => {
     const say = (line: string) => console.log(`start: ${line}`);
     if (process.platform !== "linux") throw new Error(`the local testbed needs Linux (this is ${process.platform})`);
     const diags = new Diagnostics();
@@ -45,7 +46,7 @@ const program = new Command("start")
     );
     const durationSeconds = o.duration ?? settings!.durationSeconds;
     const resultsRoot = path.join(settings!.resultsDir, STACK);
-    const [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds, resultsRoot });
+    const [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds, resultsRoot, watch: { stopOnFault: o.stopOnFault ?? false } });
     for (const f of await buildReport(resultsRoot)) say(`wrote ${f}`);
     if (outcome.status !== "ok") {
       say(`the run ${outcome.status}:\n  ${outcome.errors.join("\n  ")}`);

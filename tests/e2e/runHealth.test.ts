@@ -98,6 +98,16 @@ maybe("a gateway killed during a run", () => {
     expect(h.reasons.some((r) => r.kind === "not-finalised" && r.subject === "gateway fog.mosquitto.1.1")).toBe(true);
   });
 
+  it("the watch saw the gateway's task end during the run, with its status", () => {
+    const watch = fs.readFileSync(path.join(outcome.resultsFolder!, "watch.log"), "utf8").trim().split("\n").map((l) => l.split("\t"));
+    const ended = watch.find((f) => f[1] === "e2c-fog-1" && f[2] === "task-ended")!;
+    expect(ended).toBeDefined();
+    expect(ended[4]).toBe("status 137");
+    expect(ended[5]).toBe("fatal");
+    // Nothing else went down: every service container kept running.
+    expect(watch.filter((f) => f[2].startsWith("container-") || f[2] === "host-silent")).toEqual([]);
+  });
+
   it("runs.json and the report say so first", () => {
     const runs = JSON.parse(fs.readFileSync(path.join(resultsRoot, "runs.json"), "utf8"));
     expect(runs[0].health.verdict).toBe("degraded");
