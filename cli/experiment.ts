@@ -6,6 +6,8 @@ import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
 import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
 import { healthLines } from "../report/runHealth";
 import { buildReport } from "../report/buildReport";
+import { faultsFromFile } from "../planner/faultPlan";
+import { planFromFiles } from "../planner/planFromFiles";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -23,15 +25,19 @@ const program = new Command("experiment")
   .option("--duration <seconds>", "experiment duration of each run (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (needs the Pulumi CLI) or local (the local testbed without it)").choices(["pulumi", "local"]))
   .option("--ssh-key <file>", "private key for --engine local on real hosts (the local testbed makes its own)")
+  .option("--faults <file>", "a fault scenario: events at times after launch (README: Faults on purpose)")
   .option("--stop-on-fault", "end the wait at the first fault the watch sees (a task or service down, a host silent); still finalizes and collects")
   .option("--accept-degraded", "exit 0 when runs are degraded (not clean) but none failed")
-  .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string; acceptDegraded?: boolean; stopOnFault?: boolean }) => {
+  .action(async (o: { stack: string; repeat: number; duration?: number; engine?: EngineChoice; sshKey?: string; acceptDegraded?: boolean; stopOnFault?: boolean; faults?: string }) => {
     const diags = new Diagnostics();
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(o.stack)), diags);
     diags.throwIfAny();
+    // Checked before anything is deployed, against the plan: every error at its file:line:col.
+    const stackFile = path.join(PROJECT_DIR, stackFileName(o.stack));
+    const plannedFaults = o.faults ? { planned: faultsFromFile(path.resolve(o.faults), planFromFiles({ stackFile })), allowMissingNetem: settings!.allowMissingNetem } : undefined;
     const backend = chooseBackend(PROJECT_DIR, o.stack, o.engine, o.sshKey);
     const resultsRoot = path.join(settings!.resultsDir, o.stack);
-    const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot, watch: { stopOnFault: o.stopOnFault ?? false } });
+    const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot, watch: { stopOnFault: o.stopOnFault ?? false }, faults: plannedFaults });
     for (const r of outcomes) {
       console.log(`run ${r.run}: ${r.status}${r.resultsFolder ? ` -> ${r.resultsFolder}` : ""}${r.errors.length ? `\n  ${r.errors.join("\n  ")}` : ""}`);
       if (r.health) console.log(healthLines(r.health).map((l) => `  ${l}`).join("\n"));

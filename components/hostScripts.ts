@@ -87,6 +87,16 @@ export function stepScript(step: WorkflowStep, experimentId: string, syncTaskSec
   return lines.join("\n");
 }
 
+/**
+ * Starts one detached task of a launch step again, under the same tag (so the stop ends it as any other):
+ * what a scheduled restart of an application does once the old one is gone.
+ */
+export function relaunchScript(step: WorkflowStep, n: number, experimentId: string): string {
+  const task = step.tasks[n];
+  if (task.kind !== "shell" || task.async === undefined) throw new Error(`task ${n} of ${step.id} is not a detached task`);
+  return [hostPrelude(experimentId), `STEP=${shq(step.id)}`, STEP_FNS, `e2c_detach ${n} ${task.async} ${shq(detachedTag(step.id, n, task.item))} ${shq(task.command)}`, "e2c_check_detached || exit 1"].join("\n");
+}
+
 function taskLine(step: WorkflowStep, task: RenderedTask, n: number, syncTaskSeconds: number): string | undefined {
   switch (task.kind) {
     case "debug":

@@ -4,6 +4,8 @@ import { SingleBar } from "cli-progress";
 import { assessRun, healthLines, RunHealthRecord, healthRecord } from "../report/runHealth";
 import { DeploymentBackend } from "./deploymentBackend";
 import { RunWatcher, WatchEvent } from "./runWatcher";
+import { FaultRunner } from "./faultRunner";
+import { PlannedFault } from "../planner/faultPlan";
 import { WatchTarget } from "../components/watchProbe";
 
 export interface ExperimentOptions {
@@ -21,6 +23,8 @@ export interface ExperimentOptions {
    * (the run is still finalized and collected). `false` turns the watch off.
    */
   watch?: { intervalSeconds?: number; stopOnFault?: boolean } | false;
+  /** Faults to cause at their times after launch (planner/faultPlan.ts), recorded in `<run>/faults.log`. */
+  faults?: { planned: PlannedFault[]; allowMissingNetem: boolean };
 }
 
 export interface RunOutcome {
@@ -83,7 +87,23 @@ export async function runExperiment(o: ExperimentOptions): Promise<RunOutcome[]>
         const outputs = await o.backend.up({ E2C_DURATION: String(o.durationSeconds), E2C_REPEAT: String(run - 1) }, log);
         outcome.resultsFolder = typeof outputs.resultsFolder === "string" ? outputs.resultsFolder : undefined;
         outcome.upSeconds = (Date.now() - t0) / 1000;
-        const watcher = startWatcher(outputs.watchTargets, outcome.resultsFolder, o, (e) => {
+        const targets = Array.isArray(outputs.watchTargets) ? (outputs.watchTargets as WatchTarget[]) : [];
+        const faults = o.faults?.planned.length
+          ? new FaultRunner(o.faults.planned, targets, {
+              allowMissingNetem: o.faults.allowMissingNetem,
+              logFile: outcome.resultsFolder ? path.join(outcome.resultsFolder, "faults.log") : undefined,
+              log: (l) => {
+                log(`run ${run}: ${l}`);
+                if (!bar) out.write(`${l}\n`);
+              },
+            })
+          : undefined;
+        faults?.start();
+        const explain = (e: WatchEvent) => {
+          const f = faults?.explains(e.host, e.subject);
+          return f ? `scheduled fault at +${f.atMs / 1000}s: ${f.description}` : undefined;
+        };
+        const watcher = startWatcher(targets, outcome.resultsFolder, o, explain, (e) => {
           log(`run ${run}: watch: ${e.at} ${e.host} ${e.kind} ${e.subject}: ${e.detail}${e.fatal ? " (the run can no longer be valid)" : ""}`);
           if (!bar) out.write(`watch: ${e.host}: ${e.subject} ${e.detail}\n`);
           if (e.fatal && o.watch && o.watch.stopOnFault && !outcome.stoppedEarly) {
@@ -99,6 +119,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<RunOutcome[]>
             setTimeout(r, 1000);
           });
         }
+        await faults?.stop();
         await watcher?.stop();
         if (outcome.stoppedEarly) log(`run ${run}: wait ended early: ${outcome.stoppedEarly}`);
       } catch (e) {
@@ -145,9 +166,10 @@ export function runsAcceptable(outcomes: RunOutcome[], acceptDegraded: boolean):
 }
 
 /** A watcher over the program's `watchTargets` output, unless there are none or the watch is off. */
-function startWatcher(targets: unknown, runDir: string | undefined, o: ExperimentOptions, onEvent: (e: WatchEvent) => void): RunWatcher | undefined {
-  if (o.watch === false || !Array.isArray(targets) || !targets.length) return undefined;
-  const w = new RunWatcher(targets as WatchTarget[], {
+function startWatcher(targets: WatchTarget[], runDir: string | undefined, o: ExperimentOptions, explain: (e: WatchEvent) => string | undefined, onEvent: (e: WatchEvent) => void): RunWatcher | undefined {
+  if (o.watch === false || !targets.length) return undefined;
+  const w = new RunWatcher(targets, {
+    explain,
     intervalMs: (o.watch?.intervalSeconds ?? 5) * 1000,
     eventsFile: runDir ? path.join(runDir, "watch.log") : undefined,
     onEvent,

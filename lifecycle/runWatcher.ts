@@ -31,6 +31,8 @@ export interface WatcherOptions {
   /** Appended with one TSV line per event (the run's `watch.log`). */
   eventsFile?: string;
   onEvent?: (e: WatchEvent) => void;
+  /** Says when an event is what a scheduled fault did: it is then recorded as such and is not fatal. */
+  explain?: (e: WatchEvent) => string | undefined;
 }
 
 interface HostState {
@@ -66,7 +68,7 @@ export class RunWatcher {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
-  private readonly o: Required<Omit<WatcherOptions, "eventsFile" | "onEvent">> & WatcherOptions;
+  private readonly o: Required<Omit<WatcherOptions, "eventsFile" | "onEvent" | "explain">> & WatcherOptions;
 
   constructor(
     private readonly targets: WatchTarget[],
@@ -148,6 +150,8 @@ export class RunWatcher {
   }
 
   private emit(e: WatchEvent): void {
+    const why = this.o.explain?.(e);
+    if (why) Object.assign(e, { fatal: false, detail: `${e.detail} (${why})` });
     this.events.push(e);
     if (this.o.eventsFile) {
       fs.mkdirSync(path.dirname(this.o.eventsFile), { recursive: true });

@@ -3,6 +3,7 @@ import { compile, TopLevelSpec } from "vega-lite";
 import { percentile } from "./distribution";
 import { Row, RunData } from "./runData";
 import { RunSummary } from "./summarize";
+import { withTimelineMarks } from "./timelineMarks";
 
 /** A figure of the report: a title and its picture as SVG. */
 export interface Chart {
@@ -64,7 +65,7 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
           color: { field: "series", type: "nominal", title: null },
         },
       }),
-      await render("Latency over time (per second)", {
+      await render("Latency over time (per second)", withTimelineMarks({
         data: { values: [...perSecond(e2e, "end-to-end"), ...perSecond(f2c, "fog-to-cloud")] },
         mark: "line",
         encoding: {
@@ -72,7 +73,7 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
           y: { field: "latencyMs", type: "quantitative", title: "latency (ms)" },
           color: { field: "series", type: "nominal", title: null },
         },
-      }),
+      }, summary.health?.timeline)),
     );
   }
   if (summary.producers.length) {
@@ -90,7 +91,7 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
   const gatewaySeries = data.gateways.flatMap((g) => g.throughput.map((r) => ({ time: Number(r.second), received: Number(r.received), gateway: g.id })));
   if (gatewaySeries.length) {
     charts.push(
-      await render("Throughput per gateway", {
+      await render("Throughput per gateway", withTimelineMarks({
         data: { values: gatewaySeries },
         mark: "line",
         encoding: {
@@ -98,7 +99,7 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
           y: { field: "received", type: "quantitative", title: "frames received per second" },
           color: { field: "gateway", type: "nominal" },
         },
-      }),
+      }, summary.health?.timeline)),
     );
   }
   if (data.hosts.length) {

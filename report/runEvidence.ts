@@ -56,6 +56,8 @@ export interface RunEvidence {
    * the rendered commands: a gateway that died before forwarding anything still gets its cameras' losses.
    */
   cameraGateways: Map<string, string>;
+  /** Scheduled faults as they happened (`faults.log`, written by lifecycle/faultRunner.ts). */
+  faults: { scheduledS: number; host: string; startedAt: string; endedAt: string; outcome: string; description: string; detail: string }[];
 }
 
 function walk(dir: string): string[] {
@@ -184,5 +186,17 @@ export function readRunEvidence(dir: string): RunEvidence {
           return { at, host, kind, subject, detail, fatal: fatal === "fatal" };
         })
     : [];
-  return { cameraGateways: cameraGateways(commands.values()), watched, summaries: readSummaries(dir), stops, exits, plannedStop: runYamlTime(dir, "stopped"), launchStarted: runYamlTime(dir, "launch_started"), missing };
+  const faultsFile = path.join(dir, "faults.log");
+  const faults = fs.existsSync(faultsFile)
+    ? fs
+        .readFileSync(faultsFile, "utf8")
+        .split("\n")
+        .slice(1)
+        .filter(Boolean)
+        .map((l) => {
+          const [scheduledS, host, startedAt, endedAt, outcome, description, detail] = l.split("\t");
+          return { scheduledS: Number(scheduledS), host, startedAt, endedAt, outcome, description, detail: detail ?? "" };
+        })
+    : [];
+  return { faults, cameraGateways: cameraGateways(commands.values()), watched, summaries: readSummaries(dir), stops, exits, plannedStop: runYamlTime(dir, "stopped"), launchStarted: runYamlTime(dir, "launch_started"), missing };
 }

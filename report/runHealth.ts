@@ -16,7 +16,7 @@ export type Verdict = "clean" | "degraded" | "failed";
 export interface HealthReason {
   /** How bad this one is on its own: the run's verdict is the worst of its reasons. */
   severity: "degraded" | "failed";
-  kind: "run-failed" | "interrupted" | "stopped-early" | "service-down" | "no-results" | "frames-lost" | "windows-missing" | "exited-early" | "not-finalised" | "not-collected" | "host-unreachable";
+  kind: "run-failed" | "interrupted" | "stopped-early" | "service-down" | "fault-not-applied" | "no-results" | "frames-lost" | "windows-missing" | "exited-early" | "not-finalised" | "not-collected" | "host-unreachable";
   /** What it is about: a camera, a gateway, a program, a host. */
   subject: string;
   host?: string;
@@ -62,9 +62,17 @@ export interface GatewayAccount {
   kafkaSendFailures?: number;
 }
 
+/** A moment worth marking on the charts over time: a scheduled fault, a task's exit, what the watch saw. */
+export interface TimelineMark {
+  at: string;
+  kind: "fault" | "exit" | "watch";
+  label: string;
+}
+
 export interface RunHealth {
   verdict: Verdict;
   reasons: HealthReason[];
+  timeline: TimelineMark[];
   /** What is worth knowing but does not make the run less clean (duplicates of at-least-once delivery, tasks that finished on their own). */
   notes: string[];
   accounting: {
@@ -337,8 +345,28 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
     if (duplicateWindows) notes.push(`the out-sink read ${duplicateWindows} window(s) again (Flink's output is at-least-once; counted once here)`);
   }
 
+  // ---- scheduled faults: expected, but their losses still count; a fault that could not be caused is a reason
+  const timeline: TimelineMark[] = [];
+  for (const f of ev.faults) {
+    if (f.outcome !== "0") {
+      reasons.push({ severity: "degraded", kind: "fault-not-applied", subject: f.description, host: f.host, at: f.startedAt || undefined, message: `the scheduled fault at +${f.scheduledS}s (${f.description}) on ${f.host}: ${f.outcome}`, evidence: [`faults.log: ${f.detail}`] });
+    } else {
+      notes.push(`scheduled fault at +${f.scheduledS}s on ${f.host}: ${f.description} (${f.startedAt} -> ${f.endedAt})`);
+      timeline.push({ at: f.startedAt, kind: "fault", label: f.description });
+    }
+  }
+  for (const r of reasons) {
+    if (!r.host || !r.at) continue;
+    const t = Date.parse(r.at);
+    const f = ev.faults.find((x) => x.host === r.host && x.outcome === "0" && Math.abs(Date.parse(x.startedAt) - t) < 15_000);
+    if (f) r.evidence.push(`scheduled fault at +${f.scheduledS}s (${f.startedAt}): ${f.description}`);
+  }
+  for (const e of ev.exits.filter((x) => x.at && x.status !== 0)) timeline.push({ at: e.at!, kind: "exit", label: `${e.host} ${e.tag} ${describeStatus(e.status)}` });
+  for (const w of ev.watched.filter((x) => x.kind !== "task-ended")) timeline.push({ at: w.at, kind: "watch", label: `${w.subject} ${w.detail}` });
+  timeline.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+
   const verdict: Verdict = reasons.some((r) => r.severity === "failed") ? "failed" : reasons.length ? "degraded" : "clean";
-  return { verdict, reasons, notes, accounting: { cameras, gateways, windows, endTs, endMarginMs: END_MARGIN_MS } };
+  return { verdict, reasons, timeline, notes, accounting: { cameras, gateways, windows, endTs, endMarginMs: END_MARGIN_MS } };
 }
 
 function programName(s: ProgramSummary): string {
@@ -363,7 +391,7 @@ export function healthLines(h: Pick<RunHealth, "verdict"> & { reasons: Omit<Heal
 /** The verdict on the run whose results are in `dir` (a folder that does not exist has failed). */
 export function assessRun(dir: string, recorded?: RecordedStatus): RunHealth {
   if (!fs.existsSync(dir)) {
-    return { verdict: "failed", reasons: [{ severity: "failed", kind: "no-results", subject: "results folder", message: `no results folder (${dir})`, evidence: recorded?.errors ?? [] }], notes: [], accounting: { cameras: [], gateways: [], endMarginMs: END_MARGIN_MS } };
+    return { verdict: "failed", timeline: [], reasons: [{ severity: "failed", kind: "no-results", subject: "results folder", message: `no results folder (${dir})`, evidence: recorded?.errors ?? [] }], notes: [], accounting: { cameras: [], gateways: [], endMarginMs: END_MARGIN_MS } };
   }
   return judgeRun(loadRun(findRunFiles(dir)), readRunEvidence(dir), recorded);
 }
