@@ -29,7 +29,7 @@ export function planFaults(file: string, plan: Plan, diags: Diagnostics): Planne
     if (e.action === "network") {
       const rules = plan.network.filter((r) => r.entry === e.entry);
       if (!rules.length) {
-        diags.add({ location: source.locateKey(where, "network"), message: `faults.${i}.network: no network.yaml entry ${e.entry} shapes any host`, value: String(e.entry), expected: `an entry index from 0 to ${Math.max(...plan.network.map((r) => r.entry), -1)}` });
+        diags.add({ location: source.locate([...where, "network"]), message: `faults.${i}.network: no network.yaml entry ${e.entry} shapes any host`, value: String(e.entry), expected: `an entry index from 0 to ${Math.max(...plan.network.map((r) => r.entry), -1)}` });
         return;
       }
       const changed: Plan = {
@@ -51,7 +51,7 @@ export function planFaults(file: string, plan: Plan, diags: Diagnostics): Planne
       return;
     }
     if (!hosts.has(e.host)) {
-      diags.add({ location: source.locateKey(where, "host"), message: `faults.${i}.host: no host ${e.host} in the stack`, value: e.host, expected: `one of: ${[...hosts.keys()].join(", ")}` });
+      diags.add({ location: source.locate([...where, "host"]), message: `faults.${i}.host: no host ${e.host} in the stack`, value: e.host, expected: `one of: ${[...hosts.keys()].join(", ")}` });
       return;
     }
     if (e.action === "link_down") {
@@ -73,7 +73,7 @@ export function planFaults(file: string, plan: Plan, diags: Diagnostics): Planne
       ...plan.services.filter((s) => s.host === e.host && s.container).map((s) => s.container!),
       ...plan.steps.filter((s) => s.host === e.host && s.phase === "launch").flatMap((s) => s.tasks.flatMap((t) => (t.kind === "shell" ? [...t.command.matchAll(/--name[ =]'?([\w.-]+)/g)].map((m) => m[1]) : []))),
     ];
-    diags.add({ location: source.locateKey(where, e.action), message: `faults.${i}.${e.action}: nothing named ${e.target} runs on ${e.host}`, value: e.target, expected: known.length ? `one of: ${known.join(", ")}` : "a service container or an application started by a launch task" });
+    diags.add({ location: source.locate([...where, e.action]), message: `faults.${i}.${e.action}: nothing named ${e.target} runs on ${e.host}`, value: e.target, expected: known.length ? `one of: ${known.join(", ")}` : "a service container or an application started by a launch task" });
   });
   return out.sort((a, b) => a.atMs - b.atMs);
 }
