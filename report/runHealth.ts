@@ -192,15 +192,30 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
   const outSinkPresent = data.outSink.length > 0 || ev.summaries.some((s) => s.role === "out-sink");
   const atInSink = framesByCamera(data.inSink);
   const windowMs = data.outSink.length ? Number(data.outSink[0].windowEnd) - Number(data.outSink[0].windowStart) : undefined;
+  // A window may come more than once: fired when its input went idle and again for late frames, or
+  // replayed after a failure (at-least-once). Its frames are the sum over its emissions, at most what Kafka held.
   const windowsByKey = new Map<string, Row>();
+  const windowFrames = new Map<string, number>();
   let duplicateWindows = 0;
   for (const w of data.outSink) {
     const key = `${w.camera}@${w.windowStart}`;
     if (windowsByKey.has(key)) duplicateWindows++;
     else windowsByKey.set(key, w);
+    windowFrames.set(key, (windowFrames.get(key) ?? 0) + Number(w.frames));
+  }
+  const kafkaPerWindow = new Map<string, number>();
+  if (data.outSink.length) {
+    const size = Number(data.outSink[0].windowEnd) - Number(data.outSink[0].windowStart);
+    for (const r of [...gatewayRowsForWindows(data)]) {
+      const key = `${r.camera}@${Math.floor(Number(r.sentTs) / size) * size}`;
+      kafkaPerWindow.set(key, (kafkaPerWindow.get(key) ?? 0) + 1);
+    }
   }
   const framesInWindows = new Map<string, number>();
-  for (const w of windowsByKey.values()) framesInWindows.set(String(w.camera), (framesInWindows.get(String(w.camera)) ?? 0) + Number(w.frames));
+  for (const [key, w] of windowsByKey) {
+    const n = Math.min(windowFrames.get(key)!, kafkaPerWindow.get(key) ?? windowFrames.get(key)!);
+    framesInWindows.set(String(w.camera), (framesInWindows.get(String(w.camera)) ?? 0) + n);
+  }
 
   const gatewayIdOf = (pathId: string) => {
     const s = ev.summaries.find((x) => x.role === "gateway" && x.id === pathId);
@@ -275,7 +290,7 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
     if (total <= 0) continue;
     const exit = exitsOn(g.host)[0];
     const lastSign = g.final === false ? iso(num(ev.summaries.find((s) => s.role === "gateway" && s.host === g.host)?.values.updatedTs)) : undefined;
-    const at = exit?.at ?? lastSign;
+    const at = exit?.at ?? lastSign ?? gapTime(lost.map((x) => x.c.camera), inKafka);
     reasons.push({
       severity: "degraded",
       kind: "frames-lost",
@@ -330,6 +345,7 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
         severity: "degraded",
         kind: "windows-missing",
         subject: "out-sink",
+        at: iso(Math.min(...missing.map(([k]) => Number(k.split("@")[1])))),
         lost: missing.length,
         message: `${missing.length} of ${expected.size} windows expected from the frames in Kafka never reached the out-sink (${missing.reduce((a, [, n]) => a + n, 0)} frames)`,
         evidence: missing.slice(0, 10).map(([k, n]) => {
@@ -338,11 +354,12 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
         }),
       });
     }
-    const short = [...windowsByKey.values()].filter((w) => expected.has(`${w.camera}@${w.windowStart}`) && Number(w.frames) < expected.get(`${w.camera}@${w.windowStart}`)!);
+    const keyOf = (w: Row) => `${w.camera}@${w.windowStart}`;
+    const short = [...windowsByKey.values()].filter((w) => expected.has(keyOf(w)) && windowFrames.get(keyOf(w))! < expected.get(keyOf(w))!);
     if (short.length) {
-      reasons.push({ severity: "degraded", kind: "windows-missing", subject: "out-sink", lost: short.reduce((a, w) => a + expected.get(`${w.camera}@${w.windowStart}`)! - Number(w.frames), 0), message: `${short.length} windows counted fewer frames than Kafka held for them`, evidence: short.slice(0, 10).map((w) => `camera ${w.camera}, window ${iso(Number(w.windowStart))}: ${w.frames} frames, Kafka held ${expected.get(`${w.camera}@${w.windowStart}`)}`) });
+      reasons.push({ severity: "degraded", kind: "windows-missing", subject: "out-sink", at: iso(Math.min(...short.map((w) => Number(w.windowStart)))), lost: short.reduce((a, w) => a + expected.get(keyOf(w))! - windowFrames.get(keyOf(w))!, 0), message: `${short.length} windows counted fewer frames than Kafka held for them`, evidence: short.slice(0, 10).map((w) => `camera ${w.camera}, window ${iso(Number(w.windowStart))}: ${windowFrames.get(keyOf(w))} frames, Kafka held ${expected.get(keyOf(w))}`) });
     }
-    if (duplicateWindows) notes.push(`the out-sink read ${duplicateWindows} window(s) again (Flink's output is at-least-once; counted once here)`);
+    if (duplicateWindows) notes.push(`the out-sink read ${duplicateWindows} window(s) more than once (fired on idle input then again for late frames, or replayed: Flink's output is at-least-once); their frames are counted once`);
   }
 
   // ---- scheduled faults: expected, but their losses still count; a fault that could not be caused is a reason
@@ -355,11 +372,16 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
       timeline.push({ at: f.startedAt, kind: "fault", label: f.description });
     }
   }
+  // A reason a scheduled fault explains says so: a fault on its host (or, for the pipeline's own reasons,
+  // anywhere) that began up to 30 s before it.
+  const applied = ev.faults.filter((x) => x.outcome === "0");
   for (const r of reasons) {
-    if (!r.host || !r.at) continue;
-    const t = Date.parse(r.at);
-    const f = ev.faults.find((x) => x.host === r.host && x.outcome === "0" && Math.abs(Date.parse(x.startedAt) - t) < 15_000);
-    if (f) r.evidence.push(`scheduled fault at +${f.scheduledS}s (${f.startedAt}): ${f.description}`);
+    if (r.kind === "fault-not-applied") continue;
+    const onHost = applied.filter((x) => x.host === r.host);
+    const candidates = onHost.length ? onHost : applied;
+    const t = r.at ? Date.parse(r.at) : NaN;
+    const near = candidates.filter((x) => !Number.isFinite(t) || (Date.parse(x.startedAt) <= t + 5000 && Date.parse(x.startedAt) >= t - 30_000));
+    for (const f of near) r.evidence.push(`scheduled fault at +${f.scheduledS}s (${f.startedAt}): ${f.description}`);
   }
   for (const e of ev.exits.filter((x) => x.at && x.status !== 0)) timeline.push({ at: e.at!, kind: "exit", label: `${e.host} ${e.tag} ${describeStatus(e.status)}` });
   for (const w of ev.watched.filter((x) => x.kind !== "task-ended")) timeline.push({ at: w.at, kind: "watch", label: `${w.subject} ${w.detail}` });
@@ -404,4 +426,31 @@ export interface RunHealthRecord {
 
 export function healthRecord(h: RunHealth): RunHealthRecord {
   return { verdict: h.verdict, reasons: h.reasons.map(({ evidence: _evidence, ...r }) => r) };
+}
+
+/** Frames in Kafka for the window accounting: what a gateway forwarded or the in-sink read. */
+function gatewayRowsForWindows(data: RunData): Row[] {
+  const seen = new Set<string>();
+  const out: Row[] = [];
+  for (const r of [...data.gateways.flatMap((g) => g.latency), ...data.inSink]) {
+    const k = `${r.camera}/${r.seq}`;
+    if (!seen.has(k)) {
+      seen.add(k);
+      out.push(r);
+    }
+  }
+  return out;
+}
+
+/** When frames went missing: the send time of the last frame in Kafka before the first gap of these cameras. */
+function gapTime(cameras: string[], inKafka: Map<string, Map<number, Row>>): string | undefined {
+  const times = cameras.flatMap((cam) => {
+    const m = inKafka.get(cam);
+    if (!m?.size) return [];
+    const seqs = [...m.keys()].sort((a, b) => a - b);
+    const gap = seqs.findIndex((s, i) => s !== (i === 0 ? 0 : seqs[i - 1] + 1));
+    if (gap < 0) return [];
+    return gap === 0 ? [] : [Number(m.get(seqs[gap - 1])!.sentTs)];
+  });
+  return times.length ? new Date(Math.min(...times)).toISOString() : undefined;
 }
