@@ -26,7 +26,7 @@ export function watchTarget(target: SshTarget, files: LocalSshFiles, experimentI
  * One look at a host, in one SSH session: each detached task of the experiment (running, or ended with its
  * recorded time and status) and each service container (state, exit code, when it finished, restarts).
  * Output lines, tab-separated: `now <time>`, `task <tag> running`, `task <tag> ended <time|unknown> <status|unknown>`,
- * `container <name> <state> <exit code> <finished at> <restarts>` or `container <name> absent`.
+ * `container <name> <state> <exit code> <finished at> <restarts> <started at>` or `container <name> absent`.
  */
 export function probeScript(experimentId: string, containers: string[]): string {
   return [
@@ -44,7 +44,7 @@ export function probeScript(experimentId: string, containers: string[]): string 
     "done",
     ...containers.map(
       (c) =>
-        `s=$($SUDO docker inspect -f '{{.State.Status}}\t{{.State.ExitCode}}\t{{.State.FinishedAt}}\t{{.RestartCount}}' ${shq(c)} 2>/dev/null) && printf 'container\\t%s\\t%s\\n' ${shq(c)} "$s" || printf 'container\\t%s\\tabsent\\n' ${shq(c)}`,
+        `s=$($SUDO docker inspect -f '{{.State.Status}}\t{{.State.ExitCode}}\t{{.State.FinishedAt}}\t{{.RestartCount}}\t{{.State.StartedAt}}' ${shq(c)} 2>/dev/null) && printf 'container\\t%s\\t%s\\n' ${shq(c)} "$s" || printf 'container\\t%s\\tabsent\\n' ${shq(c)}`,
     ),
   ].join("\n");
 }

@@ -37,7 +37,7 @@ export interface WatcherOptions {
 
 interface HostState {
   tasks: Map<string, string>;
-  containers: Map<string, { state: string; restarts: number }>;
+  containers: Map<string, { state: string; restarts: number; startedAt?: string }>;
   misses: number;
   silent: boolean;
 }
@@ -46,7 +46,7 @@ interface HostState {
 export interface ProbeResult {
   now?: string;
   tasks: { tag: string; running: boolean; at?: string; status?: number }[];
-  containers: { name: string; state: string; exitCode?: number; finishedAt?: string; restarts: number }[];
+  containers: { name: string; state: string; exitCode?: number; finishedAt?: string; restarts: number; startedAt?: string }[];
 }
 
 export function parseProbe(text: string): ProbeResult {
@@ -57,7 +57,7 @@ export function parseProbe(text: string): ProbeResult {
     else if (f[0] === "task" && f[2] === "running") out.tasks.push({ tag: f[1], running: true });
     else if (f[0] === "task" && f[2] === "ended") out.tasks.push({ tag: f[1], running: false, at: f[3] !== "unknown" ? f[3] : undefined, status: /^\d+$/.test(f[4] ?? "") ? Number(f[4]) : undefined });
     else if (f[0] === "container" && f[2] === "absent") out.containers.push({ name: f[1], state: "absent", restarts: 0 });
-    else if (f[0] === "container") out.containers.push({ name: f[1], state: f[2], exitCode: Number(f[3]), finishedAt: f[4], restarts: Number(f[5] ?? 0) });
+    else if (f[0] === "container") out.containers.push({ name: f[1], state: f[2], exitCode: Number(f[3]), finishedAt: f[4], restarts: Number(f[5] ?? 0), startedAt: f[6] });
   }
   return out;
 }
@@ -138,13 +138,15 @@ export class RunWatcher {
     }
     for (const c of probe.containers) {
       const before = st.containers.get(c.name);
-      st.containers.set(c.name, { state: c.state, restarts: c.restarts });
+      st.containers.set(c.name, { state: c.state, restarts: c.restarts, startedAt: c.startedAt });
       if (c.state !== "running" && before?.state !== c.state) {
         const detail = c.state === "absent" ? "no such container" : `${c.state}, exit code ${c.exitCode}${c.finishedAt && !c.finishedAt.startsWith("0001") ? `, finished ${c.finishedAt}` : ""}`;
         const at = c.finishedAt && !c.finishedAt.startsWith("0001") && c.state !== "absent" ? new Date(c.finishedAt).toISOString() : (probe.now ?? seenAt);
         this.emit({ at, host: t.host, kind: c.state === "absent" ? "container-absent" : "container-stopped", subject: `container ${c.name}`, detail, fatal: true });
-      } else if (before && c.restarts > before.restarts) {
-        this.emit({ at: probe.now ?? seenAt, host: t.host, kind: "container-restarted", subject: `container ${c.name}`, detail: `restarted (${c.restarts} restarts)`, fatal: true });
+      } else if (before && (c.restarts > before.restarts || (c.startedAt && before.startedAt && c.startedAt !== before.startedAt))) {
+        // `docker restart` keeps the restart count: a new start time says it too.
+        const at = c.startedAt && !c.startedAt.startsWith("0001") ? new Date(c.startedAt).toISOString() : (probe.now ?? seenAt);
+        this.emit({ at, host: t.host, kind: "container-restarted", subject: `container ${c.name}`, detail: `restarted (started again at ${at})`, fatal: true });
       }
     }
   }

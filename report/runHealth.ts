@@ -373,14 +373,14 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
     }
   }
   // A reason a scheduled fault explains says so: a fault on its host (or, for the pipeline's own reasons,
-  // anywhere) that began up to 30 s before it.
+  // anywhere) that began up to 30 s before it or within 10 s after (a window open when it began).
   const applied = ev.faults.filter((x) => x.outcome === "0");
   for (const r of reasons) {
     if (r.kind === "fault-not-applied") continue;
     const onHost = applied.filter((x) => x.host === r.host);
     const candidates = onHost.length ? onHost : applied;
     const t = r.at ? Date.parse(r.at) : NaN;
-    const near = candidates.filter((x) => !Number.isFinite(t) || (Date.parse(x.startedAt) <= t + 5000 && Date.parse(x.startedAt) >= t - 30_000));
+    const near = candidates.filter((x) => !Number.isFinite(t) || (Date.parse(x.startedAt) <= t + 10_000 && Date.parse(x.startedAt) >= t - 30_000));
     for (const f of near) r.evidence.push(`scheduled fault at +${f.scheduledS}s (${f.startedAt}): ${f.description}`);
   }
   for (const e of ev.exits.filter((x) => x.at && x.status !== 0)) timeline.push({ at: e.at!, kind: "exit", label: `${e.host} ${e.tag} ${describeStatus(e.status)}` });

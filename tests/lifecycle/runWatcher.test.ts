@@ -104,3 +104,19 @@ test("with stopOnFault the runner ends the wait at the first fault, still destro
     fs.rmSync(hostWorkDir(id3), { recursive: true, force: true });
   }
 });
+
+const docker = spawnSync("docker", ["info"], { stdio: "ignore" }).status === 0 && spawnSync("docker", ["image", "inspect", "surveillance-base:bookworm"], { stdio: "ignore" }).status === 0;
+(docker ? test : test.skip)(`a container started again (docker restart keeps its restart count) is seen by its new start time${docker ? "" : " (SKIPPED: needs Docker and the image surveillance-base:bookworm)"}`, async () => {
+  const name = `e2c-watch-test-${process.pid}`;
+  try {
+    expect(spawnSync("docker", ["run", "-d", "--name", name, "surveillance-base:bookworm", "sleep", "300"]).status).toBe(0);
+    const events: WatchEvent[] = [];
+    const w = new RunWatcher([local("h1", [name])], { onEvent: (e) => events.push(e) });
+    await w.pollOnce();
+    expect(spawnSync("docker", ["restart", "-t", "1", name]).status).toBe(0);
+    await w.pollOnce();
+    expect(events.filter((e) => e.kind.startsWith("container"))).toEqual([expect.objectContaining({ kind: "container-restarted", subject: `container ${name}`, fatal: true })]);
+  } finally {
+    spawnSync("docker", ["rm", "-f", name]);
+  }
+});
