@@ -144,3 +144,18 @@ test("a gateway killed during the run (docker kill, recorded from the local stac
   expect(h.accounting.cameras.find((c) => c.camera === "3")!.inKafka).toBe(4);
   expect(h.accounting.cameras.filter((c) => c.gateway === "fog.mosquitto.2.1").every((c) => c.inKafka === c.sent && c.inWindows === c.sent)).toBe(true);
 });
+
+test("a Flink TaskManager restarted on purpose (recorded): the windows that never came are counted, and the fault is named as their cause", () => {
+  const h = assessRun(path.join(FIXTURES, "taskmanager-restarted"));
+  expect(h.verdict).toBe("degraded");
+  expect(h.reasons).toHaveLength(1);
+  const r = h.reasons[0];
+  expect(r).toMatchObject({ kind: "windows-missing", lost: 7, at: "2026-11-26T02:43:25.000Z" });
+  expect(r.message).toBe("7 of 79 windows expected from the frames in Kafka never reached the out-sink (337 frames)");
+  expect(r.evidence).toContain("scheduled fault at +5s (2026-11-26T02:43:32.633Z): restart service container e2c-cloud-flink-task_manager (cloud.flink.1.task_manager.1) on e2c-cloud-flink");
+  expect(h.timeline.map((m) => m.kind)).toEqual(["fault"]);
+  // Every frame reached Kafka and the in-sink; only Flink's output lost camera 4's windows.
+  expect(h.accounting.cameras.map((c) => [c.camera, c.inKafka, c.atInSink, c.inWindows])).toEqual(
+    ["1", "2", "3", "4", "5", "6", "7", "8"].map((c) => [c, 450, 450, c === "4" ? 113 : 450]),
+  );
+});
