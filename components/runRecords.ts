@@ -3,7 +3,7 @@ import * as command from "@pulumi/command";
 import { stringify } from "yaml";
 import { Plan } from "../planner/planTypes";
 import { describeTask } from "../cli/planReport";
-import { CLOCK_DIR, CLOCK_HEADER } from "./runWindow";
+import { CLOCK_DIR, CLOCK_END_DIR, CLOCK_HEADER } from "./runWindow";
 import { shq } from "./shell";
 
 export interface RunRecordsArgs {
@@ -70,8 +70,10 @@ export class RunRecords extends pulumi.ComponentResource {
             "set -u",
             `cd ${shq(d)} || exit 0`,
             // Host records: time, step, task, outcome (components/shell.ts e2c_record), one file per host.
-            // Each host's clock offset, measured at launch (RunWindow).
+            // Each host's clock offset, measured at launch and at the end (RunWindow); a deployment made
+            // before the end measurement existed has no clock-end folder, and so no end file.
             `{ echo ${shq(CLOCK_HEADER)}; cat ${CLOCK_DIR}/*.csv 2>/dev/null; } > clock-offsets.csv && rm -rf ${CLOCK_DIR}`,
+            `if [ -d ${CLOCK_END_DIR} ]; then { echo ${shq(CLOCK_HEADER)}; cat ${CLOCK_END_DIR}/*.csv 2>/dev/null; } > clock-offsets-end.csv && rm -rf ${CLOCK_END_DIR}; fi`,
             `cat workflow/*.log 2>/dev/null > ${TASKS_FILE}.done || true`,
             `awk -F'\\t' 'NR == FNR { key = $2 "\\t" $3; when[key] = $1; how[key] = $4; next }
               { key = $1 "\\t" $2; printf "play %s | host %s | %s | step %s | task %s | %s | %s | %s\\n", $3, $5, $4, $1, $2, $6,

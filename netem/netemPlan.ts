@@ -5,6 +5,13 @@ export const DEFAULT_RATE = "10gbit";
 const MTU_BITS = 1500 * 8;
 /** netem's own default queue length; never go below it. */
 const NETEM_MIN_LIMIT = 1000;
+/**
+ * htb derives a class's quantum from rate / r2q (10) and, outside 1000..200000 bytes, clamps it with a
+ * warning (`quantum of class ... is big` at 1gbit). The project gives it explicitly: one full Ethernet frame
+ * at least, the kernel's upper bound at most. With rate == ceil no class borrows, so the value does not
+ * change what is shaped.
+ */
+const HTB_QUANTUM = { min: 1514, max: 200_000, r2q: 10 };
 
 /** One destination's shaping on one host: an htb class, a netem child when delay or loss is asked, a filter. */
 export interface ShapedDestination {
@@ -15,6 +22,8 @@ export interface ShapedDestination {
   destinationHost: string;
   destinationAddress: string;
   rate: string;
+  /** htb quantum in bytes (see HTB_QUANTUM). */
+  quantum: number;
   /** `delay 50ms loss 5% limit 1000`, or empty when the entry gives only a rate. */
   netemArgs: string;
   /** For validation: the one-way delay this direction adds, and what the measured RTT should grow by. */
@@ -36,6 +45,11 @@ export interface HostShaping {
  */
 export function netemLimit(rateBps: number, delayMs: number): number {
   return Math.max(NETEM_MIN_LIMIT, Math.ceil((1.5 * rateBps * (delayMs / 1000)) / MTU_BITS));
+}
+
+/** htb's own rate / r2q, kept within the bounds the kernel accepts without a warning. */
+export function htbQuantum(rateBps: number): number {
+  return Math.min(HTB_QUANTUM.max, Math.max(HTB_QUANTUM.min, Math.round(rateBps / 8 / HTB_QUANTUM.r2q)));
 }
 
 /**
@@ -68,6 +82,7 @@ function shapedDestination(r: NetworkRule, hostIndex: number): ShapedDestination
     destinationHost: r.destinationHost,
     destinationAddress: r.destinationAddress,
     rate: r.rate ?? DEFAULT_RATE,
+    quantum: htbQuantum(rateBps),
     netemArgs: netem.join(" "),
     delayMs,
     // Only this direction is delayed unless the entry is symmetric, in which case the reply is too.

@@ -56,7 +56,7 @@ remove_tree() { ours "$1" || return 0; tc qdisc del dev "$1" root; restore_offlo
 export function tcApplyScript(shaping: HostShaping, opts: { allowMissingNetem: boolean }): string {
   if (shaping.destinations.some((d) => parseInt(d.classMinor, 16) > 0xfff)) throw new Error(`too many hosts for u32 node ids on ${shaping.host}`);
   const rules = shaping.destinations
-    .map((d) => `rule ${d.classMinor} ${d.netemMajor} ${q(d.destinationAddress)} ${d.rate} ${q(d.netemArgs)} # -> ${d.destinationHost}`)
+    .map((d) => `rule ${d.classMinor} ${d.netemMajor} ${q(d.destinationAddress)} ${d.rate} ${d.quantum} ${q(d.netemArgs)} # -> ${d.destinationHost}`)
     .join("\n");
   return String.raw`${PRELUDE}
 ALLOW_MISSING_NETEM=${opts.allowMissingNetem ? 1 : 0}
@@ -68,7 +68,17 @@ undo_created() { for d in "${"$"}{CREATED[@]}"; do remove_tree "$d"; done; }
 # A failed apply removes the trees it created itself, so the host is left as it was found.
 on_exit() { local rc=$?; [[ $rc == 0 ]] || undo_created; }
 trap on_exit EXIT
-rule() { # minor netem-major destination rate netem-args
+# Whether the u32 filter 800::<minor> on <dev> already sends exactly <ip> to class <minor>.
+filter_is() { # dev minor ip
+  local match; match="match $(printf '%02x' ${"$"}{3//./ })/ffffffff at 16"
+  tc filter show dev "$1" parent ${ROOT_HANDLE} protocol ip prio 1 | awk -v fh="800::$2" -v flow="${ROOT_HANDLE}$2" -v m="$match" '
+    /^filter/ { inside = 0; for (i = 1; i < NF; i++) if ($i == "fh" && $(i + 1) == fh) inside = 1
+      if (inside) for (i = 1; i < NF; i++) if (($i == "flowid" || $i == "*flowid") && $(i + 1) == flow) flows = 1
+      next }
+    inside && /^ *match / { n++; sub(/^ +/, ""); sub(/ +$/, ""); if ($0 == m) matches = 1 }
+    END { exit !(flows && matches && n == 1) }'
+}
+rule() { # minor netem-major destination rate quantum netem-args
   local minor=$1 major=$2 ip dev out
   ip=$(resolve "$3"); [[ -n $ip ]] || { echo "netem: $HOST cannot resolve $3" >&2; exit 1; }
   dev=$(dev_for "$ip"); [[ -n $dev ]] || { echo "netem: $HOST has no route to $3 ($ip)" >&2; exit 1; }
@@ -81,9 +91,9 @@ rule() { # minor netem-major destination rate netem-args
     tc qdisc replace dev "$dev" root handle ${ROOT_HANDLE} htb
     CREATED+=("$dev")
   fi
-  tc class replace dev "$dev" parent ${ROOT_HANDLE} classid ${ROOT_HANDLE}$minor htb rate "$4" ceil "$4"
-  if [[ -n $5 && $NETEM == ok ]]; then
-    if ! out=$(tc qdisc replace dev "$dev" parent ${ROOT_HANDLE}$minor handle "$major": netem $5 2>&1); then
+  tc class replace dev "$dev" parent ${ROOT_HANDLE} classid ${ROOT_HANDLE}$minor htb rate "$4" ceil "$4" quantum "$5"
+  if [[ -n $6 && $NETEM == ok ]]; then
+    if ! out=$(tc qdisc replace dev "$dev" parent ${ROOT_HANDLE}$minor handle "$major": netem $6 2>&1); then
       if grep -qiE 'unknown|not found|no such file' <<<"$out"; then
         if [[ $ALLOW_MISSING_NETEM == 1 ]]; then
           NETEM=missing
@@ -96,13 +106,18 @@ rule() { # minor netem-major destination rate netem-args
         echo "$out" >&2; exit 1
       fi
     fi
-  elif [[ -z $5 ]]; then
+  elif [[ -z $6 ]]; then
     # An entry that now gives only a rate: drop a netem child left from an earlier value.
     tc qdisc del dev "$dev" parent ${ROOT_HANDLE}$minor handle "$major": 2>/dev/null || true
   fi
-  tc filter replace dev "$dev" parent ${ROOT_HANDLE} protocol ip prio 1 handle 800::$minor u32 match ip dst "$ip"/32 flowid ${ROOT_HANDLE}$minor
+  # An unchanged filter is left alone: "tc filter replace" of an existing u32 node makes Debian's 6.1
+  # kernel WARN (field-spanning memcpy in cls_u32), a crash under panic_on_warn. A changed one is re-added.
+  if ! filter_is "$dev" "$minor" "$ip"; then
+    tc filter del dev "$dev" parent ${ROOT_HANDLE} protocol ip prio 1 handle 800::$minor u32 2>/dev/null || true
+    tc filter add dev "$dev" parent ${ROOT_HANDLE} protocol ip prio 1 handle 800::$minor u32 match ip dst "$ip"/32 flowid ${ROOT_HANDLE}$minor
+  fi
   WANT[$dev]+=" $minor "
-  echo "$HOST $dev $3 $ip ${ROOT_HANDLE}$minor rate $4 $5" >> "$STATE/rules.new"
+  echo "$HOST $dev $3 $ip ${ROOT_HANDLE}$minor rate $4 $6" >> "$STATE/rules.new"
 }
 rm -f "$STATE/rules.new"; touch "$STATE/rules.new"
 ${measureBase(shaping)}
@@ -160,10 +175,18 @@ function validate(shaping: HostShaping): string {
   if [[ -z $line || $n == 0 ]]; then echo "- $lost $sent"; return; fi
   awk -v n="$n" -v lost="$lost" -v sent="$sent" '{ v[NR] = $1 } END { m = (n % 2) ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2; print m, lost, sent }' <<<"$values"
 }
+fping_failed() { # exit-code output-file address: fping's own message (lines that are not its results)
+  local msg; msg=$(grep -v -- "^$3 *:" "$2" | tr '\n' ' ' | sed 's/ *$//' || true)
+  local what="system call failure, e.g. no ICMP socket or no /etc/protocols"
+  case $1 in 2) what="address not found" ;; 3) what="invalid arguments" ;; esac
+  echo "netem: WARNING $HOST -> $3: fping failed (exit $1, $what): ${"$"}{msg:-no message}; shaping not validated"
+}
 check() { # validate-dir destination expected-increase-ms
-  local out="$STATE/validate/$1/$HOST.fpingout" base measured lost sent
+  local out="$STATE/validate/$1/$HOST.fpingout" base measured lost sent rc=0
   mkdir -p "$STATE/validate/$1"
-  fping -C ${VALIDATE_PINGS} -p 100 -q -e "$2" 2> "$out" || true
+  # fping exits 1 when some pings got no reply (measured below) and 2 or more when it could not ping at all.
+  fping -C ${VALIDATE_PINGS} -p 100 -q -e "$2" 2> "$out" || rc=$?
+  if (( rc > 1 )); then fping_failed "$rc" "$out" "$2"; return; fi
   read -r measured lost sent < <(median_rtt "$out" "$2")
   base=0
   if [[ -f "$STATE/base.fpingout" ]]; then read -r base _ < <(median_rtt "$STATE/base.fpingout" "$2"); fi

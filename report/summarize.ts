@@ -1,10 +1,17 @@
 import * as path from "path";
+import { Clocks, CorrectedRecord, MeasureCorrection, correctRecords, readClocks, summarizeCorrection } from "./clockCorrection";
 import { Distribution, distribution } from "./distribution";
+import { LatencyRecord, MEASURES, Measure, latencyRecords } from "./latencyRecords";
 import { HostSample, Row, RunData } from "./runData";
 import { RunHealth } from "./runHealth";
+import { SteadyInterval, SteadyStateChoice, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
 
 export interface RateSeries {
+  /** Where its file is under the results folder. */
   id: string;
+  /** For people: host and camera (producers), host and gateway id (gateways). */
+  label: string;
+  host?: string;
   /** Total over the file. */
   total: number;
   /** Mean per second over the seconds the file covers. */
@@ -25,7 +32,21 @@ export interface HostLoad {
 export interface RunSummary {
   run: string;
   frames: { sent: number; acked: number; gatewayReceived: number; gatewayForwarded: number; inSink: number; outSinkWindows: number };
-  latencyMs: { endToEnd?: Distribution; fogToCloud?: Distribution; gateway?: Distribution };
+  /** Over the whole run, as the files have them (each end on its own host's clock). */
+  latencyMs: LatencyFigures;
+  /** Over the steady state only; `reason` says why there is none. */
+  steadyState: {
+    interval?: SteadyInterval;
+    reason?: string;
+    latencyMs: LatencyFigures;
+    clockCorrectedMs: Partial<Record<Measure, MeasureCorrection>>;
+    /** Frames all producers sent per second inside the interval. */
+    framesSentPerSecond?: number;
+  };
+  /** Each host's clock offset at launch and at the end, drift, and the hosts without one. */
+  clocks: Clocks;
+  /** Over the whole run: each measure corrected by the offsets of the hosts that stamped it. */
+  clockCorrectedMs: Partial<Record<Measure, MeasureCorrection>>;
   producers: RateSeries[];
   gateways: RateSeries[];
   hosts: HostLoad[];
@@ -37,11 +58,13 @@ export interface RunSummary {
   health?: RunHealth;
 }
 
+export type LatencyFigures = Partial<Record<Measure, Distribution>>;
+
 const sum = (rows: Row[], field: string) => rows.reduce((s, r) => s + Number(r[field] ?? 0), 0);
 
-function rateSeries(id: string, rows: Row[], field: string): RateSeries {
+function rateSeries(s: { id: string; label: string; host?: string }, rows: Row[], field: string): RateSeries {
   const total = sum(rows, field);
-  return { id, total, perSecond: rows.length ? total / rows.length : 0, seconds: rows.length };
+  return { id: s.id, label: s.label, ...(s.host ? { host: s.host } : {}), total, perSecond: rows.length ? total / rows.length : 0, seconds: rows.length };
 }
 
 function mean(values: number[]): number | undefined {
@@ -54,12 +77,19 @@ function hostLoad(host: string, samples: HostSample[]): HostLoad {
   return { host, samples: samples.length, cpuBusyPercent: m("cpuBusyPercent"), memoryUsedMB: m("memoryUsedMB"), netRecvKBps: m("netRecvKBps"), netSendKBps: m("netSendKBps") };
 }
 
-export function summarizeRun(data: RunData): RunSummary {
-  const latencies = (rows: Row[]) => rows.map((r) => Number(r.latencyMs));
-  const producers = data.producers.map((p) => rateSeries(p.id, p.throughput, "sent"));
-  const gateways = data.gateways.filter((g) => g.throughput.length).map((g) => rateSeries(g.id, g.throughput, "received"));
-  const inSink = latencies(data.inSink);
-  const outSink = latencies(data.outSink);
+export function summarizeRun(data: RunData, steadyState?: SteadyStateChoice): RunSummary {
+  const producers = data.producers.map((p) => rateSeries(p, p.throughput, "sent"));
+  const gateways = data.gateways.filter((g) => g.throughput.length).map((g) => rateSeries(g, g.throughput, "received"));
+  const records = latencyRecords(data);
+  const hostsOfRun = new Set<string>([...data.serviceHosts.values(), ...data.hosts.map((h) => h.host)]);
+  for (const m of MEASURES) for (const r of records[m]) for (const h of [r.sendHost, r.receiveHost]) if (h) hostsOfRun.add(h);
+  const clocks = readClocks(data, hostsOfRun);
+  const byMeasure = <T, U>(f: (m: Measure) => T[], g: (values: T[]) => U) => Object.fromEntries(MEASURES.filter((m) => f(m).length).map((m) => [m, g(f(m))]));
+  const corrected = Object.fromEntries(MEASURES.map((m) => [m, correctRecords(records[m], clocks)])) as Record<Measure, CorrectedRecord[]>;
+  const steady = steadyInterval(data, steadyState);
+  const interval = "interval" in steady ? steady.interval : undefined;
+  const steadyRecords = Object.fromEntries(MEASURES.map((m) => [m, interval ? corrected[m].filter((r) => inSteadyState(r, interval)) : []])) as Record<Measure, CorrectedRecord[]>;
+  const latencies = (rs: LatencyRecord[]) => distribution(rs.map((r) => r.latencyMs))!;
   return {
     run: path.basename(data.dir),
     frames: {
@@ -67,10 +97,20 @@ export function summarizeRun(data: RunData): RunSummary {
       acked: data.producers.reduce((s, p) => s + sum(p.throughput, "acked"), 0),
       gatewayReceived: gateways.reduce((s, g) => s + g.total, 0),
       gatewayForwarded: data.gateways.reduce((s, g) => s + sum(g.throughput, "forwarded"), 0),
-      inSink: inSink.length,
-      outSinkWindows: outSink.length,
+      inSink: data.inSink.length,
+      outSinkWindows: data.outSink.length,
     },
-    latencyMs: { endToEnd: distribution(outSink), fogToCloud: distribution(inSink), gateway: distribution(data.gateways.flatMap((g) => latencies(g.latency))) },
+    latencyMs: byMeasure((m) => records[m], latencies),
+    steadyState: interval
+      ? {
+          interval,
+          latencyMs: byMeasure((m) => steadyRecords[m], latencies),
+          clockCorrectedMs: byMeasure((m) => steadyRecords[m], summarizeCorrection),
+          framesSentPerSecond: steadySendRate(data, interval),
+        }
+      : { reason: "reason" in steady ? steady.reason : undefined, latencyMs: {}, clockCorrectedMs: {} },
+    clocks,
+    clockCorrectedMs: byMeasure((m) => corrected[m], summarizeCorrection),
     producers,
     gateways,
     hosts: data.hosts.map((h) => hostLoad(h.host, h.samples)),

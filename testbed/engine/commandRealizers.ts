@@ -18,7 +18,7 @@ export const localCommand: Realizer = {
     if (r.inputs.assetPaths || r.inputs.archivePaths) throw new Error(`${r.name}: assetPaths/archivePaths are not supported by the local engine`);
     const create = r.inputs.create as string | undefined;
     if (!create) return { stdout: "", stderr: "" };
-    const res = await runLocal(r, create, {});
+    const res = await runLocal(r, create, {}, r.timeouts.createMs);
     if (res.code !== 0) fail(r, "create", res);
     return { stdout: res.stdout.replace(/\n$/, ""), stderr: res.stderr.replace(/\n$/, "") };
   },
@@ -26,15 +26,15 @@ export const localCommand: Realizer = {
     const del = r.inputs.delete as string | undefined;
     if (!del) return;
     const prev: Record<string, string> = r.inputs.addPreviousOutputInEnv === false ? {} : { PULUMI_COMMAND_STDOUT: String(outputs.stdout ?? ""), PULUMI_COMMAND_STDERR: String(outputs.stderr ?? "") };
-    const res = await runLocal(r, del, prev);
+    const res = await runLocal(r, del, prev, r.timeouts.deleteMs);
     if (res.code !== 0) fail(r, "delete", res);
   },
 };
 
-function runLocal(r: ResourceContext, script: string, extraEnv: Record<string, string>) {
+function runLocal(r: ResourceContext, script: string, extraEnv: Record<string, string>, timeoutMs: number) {
   const interpreter = (r.inputs.interpreter as string[] | undefined) ?? ["/bin/sh", "-c"];
   const env = { ...process.env, ...((r.inputs.environment as Record<string, string>) ?? {}), ...extraEnv };
-  return runProcess([...interpreter, script], { stdin: r.inputs.stdin as string | undefined, env, cwd: r.inputs.dir as string | undefined, timeoutMs: r.timeouts.createMs || undefined });
+  return runProcess([...interpreter, script], { stdin: r.inputs.stdin as string | undefined, env, cwd: r.inputs.dir as string | undefined, timeoutMs: timeoutMs || undefined });
 }
 
 interface Connection {

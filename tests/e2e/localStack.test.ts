@@ -118,6 +118,11 @@ describe("stack local, end to end", () => {
     const offsets = rows(path.join(runDir, "clock-offsets.csv"));
     expect(offsets.map((o) => o.host).sort()).toEqual(["e2c-cloud-flink", "e2c-cloud-kafka", "e2c-collector", "e2c-edge-1", "e2c-edge-2", "e2c-fog-1", "e2c-fog-2"]);
     for (const o of offsets) expect(Math.abs(Number(o.offsetMs))).toBeLessThanOrEqual(Number(o.roundTripMs) + 5);
+    // and again at destroy, before finalize: every host answered, so drift can be given for each
+    const atEnd = rows(path.join(runDir, "clock-offsets-end.csv"));
+    expect(atEnd.map((o) => o.host).sort()).toEqual(offsets.map((o) => o.host).sort());
+    for (const o of atEnd) expect(Math.abs(Number(o.offsetMs))).toBeLessThanOrEqual(Number(o.roundTripMs) + 5);
+    for (const o of atEnd) expect(Number(o.measuredTs)).toBeGreaterThan(Number(offsets.find((l) => l.host === o.host)!.measuredTs) + (DURATION - 15) * 1000);
   });
 
   it("leaves no container, network, process, qdisc or data folder of the testbed behind", () => {
@@ -145,6 +150,21 @@ describe("stack local, end to end", () => {
     const [outSink] = find(path.join(runDir, "experiment-results/sinks/out-sink"), "latency.csv");
     const e2e = rows(outSink).map((r) => Number(r.latencyMs));
     expect(summary.latencyMs.endToEnd!.max).toBe(Math.max(...e2e));
+    // steady state: inside the cameras' sending time, and no wider than the records that fall in it
+    const st = summary.steadyState;
+    expect({ steadyStateMissing: st.reason }).toEqual({ steadyStateMissing: undefined }); // says why if there is none
+    expect(st.interval).toBeDefined();
+    expect(st.interval!.startTs).toBeGreaterThan(st.interval!.events.allSendingTs);
+    expect(st.interval!.endTs).toBeLessThanOrEqual(st.interval!.events.firstStopTs);
+    expect(st.latencyMs.endToEnd!.count).toBeGreaterThan(0);
+    expect(st.latencyMs.endToEnd!.count).toBeLessThan(summary.latencyMs.endToEnd!.count);
+    // every host has both offsets; every record was stamped by hosts the results name, so all are corrected
+    expect(summary.clocks.missing).toEqual({ launch: [], end: [] });
+    for (const m of ["endToEnd", "fogToCloud", "gateway"] as const) {
+      const c = summary.clockCorrectedMs[m]!;
+      expect(c.uncorrectedRecords).toBe(0);
+      expect(c.correctedRecords).toBe(summary.latencyMs[m]!.count);
+    }
     expect(summary.hosts).toHaveLength(6);
     for (const h of summary.hosts) expect(h.samples).toBeGreaterThan(DURATION / 2);
     expect(fs.existsSync(path.join(resultsRoot, "report.html"))).toBe(true);

@@ -1,4 +1,4 @@
-import { hostShaping, netemLimit } from "../../netem/netemPlan";
+import { hostShaping, htbQuantum, netemLimit } from "../../netem/netemPlan";
 import { tcApplyScript, tcRemoveScript } from "../../netem/tcScript";
 import { planFromFiles } from "../../planner/planFromFiles";
 import { hosts, replace, scenarioVariant, SEED_STACK, stackFile } from "../planner/scenarioFixture";
@@ -20,7 +20,7 @@ describe("NetemLink commands generated from the plan", () => {
     const fog = s[2];
     expect(fog.destinations.map((d) => d.destinationHost)).toEqual([7, 8, 9, 10, 11, 12, 13, 14].map((i) => `parasilo-${i}`));
     expect(fog.destinations[0]).toMatchObject({ rate: "150mbit", netemArgs: "delay 50ms loss 5% limit 1000", expectedRttIncreaseMs: 50, validateDir: "fog-edge-asymmetric" });
-    expect(ruleLines(tcApplyScript(fog, { allowMissingNetem: false }))[0]).toBe("rule 16 106 'parasilo-7.rennes.grid5000.fr' 150mbit 'delay 50ms loss 5% limit 1000' # -> parasilo-7");
+    expect(ruleLines(tcApplyScript(fog, { allowMissingNetem: false }))[0]).toBe("rule 16 106 'parasilo-7.rennes.grid5000.fr' 150mbit 200000 'delay 50ms loss 5% limit 1000' # -> parasilo-7");
     expect(s[0].destinations[0]).toMatchObject({ destinationHost: "parasilo-3", rate: "1gbit", netemArgs: "delay 5ms loss 2% limit 1000" });
   });
 
@@ -72,6 +72,13 @@ describe("NetemLink commands generated from the plan", () => {
     expect(netemLimit(150e6, 50)).toBe(1000);
     expect(netemLimit(10e9, 50)).toBe(62500);
     expect(netemLimit(1e9, 100)).toBe(12500);
+  });
+
+  it("gives htb a quantum within the kernel's bounds (rate / r2q otherwise warns 'quantum ... is big')", () => {
+    expect(htbQuantum(1e9)).toBe(200000);
+    expect(htbQuantum(10e6)).toBe(125000);
+    expect(htbQuantum(1e6)).toBe(12500);
+    expect(htbQuantum(64e3)).toBe(1514);
   });
 
   it("removes only the project's trees", () => {

@@ -218,6 +218,12 @@ describe.each(STACK_FILES)("%s", (file) => {
         expect(graph.dependsOn(named(l.id, T.remote).urn, stop.urn)).toBe(true);
       }
       expect(graph.dependsOn(stop.urn, window.urn)).toBe(true);
+      // the clock is measured again at destroy, before the window closes, so before any finalize or fetch
+      const offset = named(`${host.name}-clock-offset`, T.local);
+      expect(str(reveal(offset.raw.delete))).toContain("/clock-end/");
+      expect(graph.dependsOn(offset.urn, window.urn)).toBe(true);
+      for (const f of finals) expect(graph.dependsOn(window.urn, named(f.id, T.local).urn)).toBe(true);
+      expect(graph.dependsOn(window.urn, fetch.urn)).toBe(true);
       const netem = ev.resources.find((r) => r.name === `${host.name}-netem-tc`);
       if (netem) expect(graph.dependsOn(fetch.urn, netem.urn)).toBe(true);
     }

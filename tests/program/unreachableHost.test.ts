@@ -60,8 +60,9 @@ test("a dead host costs only its own files, recorded in missing.txt, and never f
   const deletes = ev.resources.filter(
     (r) => r.type === "command:local:Command" && r.raw.delete !== undefined && new RegExp(`(^|\\.)${host}(-|$)`).test(r.name),
   );
-  // stop, the producers' finalize step, fetch (no tc: edge hosts only receive traffic shaped elsewhere)
-  expect(deletes.map((r) => r.name).sort()).toEqual([`${host}-fetch`, `${host}-stop`, `p4.finalize.${host}`].sort());
+  // stop, the producers' finalize step, fetch (no tc: edge hosts only receive traffic shaped elsewhere),
+  // the clock offset measured at the end
+  expect(deletes.map((r) => r.name).sort()).toEqual([`${host}-clock-offset`, `${host}-fetch`, `${host}-stop`, `p4.finalize.${host}`].sort());
   for (const r of deletes) {
     const res = runDelete(r);
     expect({ name: r.name, status: res.status }).toEqual({ name: r.name, status: 0 });
@@ -76,6 +77,9 @@ test("a dead host costs only its own files, recorded in missing.txt, and never f
   expect(lost).toContain(`/tmp/e2c-${MOCK_EXPERIMENT_ID}/dstat.csv (monitoring)`);
   expect(lost).toContain("detached processes not stopped, files may be incomplete");
   expect(lost).toContain(`finalize p4.finalize.${host}`);
+  expect(lost).toContain("clock offset at the end of the run");
+  // the end offset is written empty, so the report names the host among those without one
+  expect(fs.readFileSync(path.join(runDir, "clock-end", `${host}.csv`), "utf8")).toMatch(new RegExp(`^${host},,,\\d+\n$`));
   // the key was rewritten from the secret environment for ssh, and only readable by its owner
   const key = path.join(dir, "results", ".ssh", "unreachable", "id");
   expect(fs.statSync(key).mode & 0o077).toBe(0);
