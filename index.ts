@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { deployTestbed } from "./components";
 import { Diagnostics } from "./model/diagnostic";
 import { CONFIG_NAMESPACE } from "./model/schemas/stackSchema";
+import { deployerImageIds } from "./model/deployerImages";
 import { loadScenario } from "./model/loadScenario";
 import { loadStackFile, stackFileName } from "./model/loadStack";
 import { planExperiment } from "./planner/planExperiment";
@@ -34,6 +35,15 @@ const testbed = deployTestbed({
   // `host` on bare metal; the local testbed's `container:{host}` puts services in their host's namespace.
   networkMode: (host) => hostTemplate(settings!.hostLayout.containerNetwork, host.name),
   sshPrivateKey: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("sshPrivateKey"),
+  bootstrapHosts: settings!.bootstrapHosts,
+  imageSource:
+    settings!.imageSource === "registry"
+      ? {
+          kind: "registry",
+          registry: settings!.registry && { ...settings!.registry, password: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("registryPassword") },
+        }
+      : { kind: "transfer" },
+  deployerImageIds: settings!.imageSource === "transfer" ? deployerImageIds(plan!.hosts.flatMap((h) => h.images)) : {},
   localTestbed: settings!.localTestbed && {
     testbed: settings!.localTestbed,
     dataDirOf: (host) => hostTemplate(settings!.hostLayout.dataDir, host.name),

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { readRecordedRuns } from "../report/runOutcomes";
 
 /**
  * CI's check of what `npm start` left: the run recorded as ok, its folder with a report, and the frame
@@ -8,7 +9,8 @@ import * as path from "path";
  */
 const root = path.resolve(process.argv[2] ?? "results/local");
 const problems: string[] = [];
-const runs = JSON.parse(fs.readFileSync(path.join(root, "runs.json"), "utf8")) as { status: string; resultsFolder?: string; errors: string[] }[];
+const runs = readRecordedRuns(root);
+if (!runs.length) throw new Error(`no runs.json in ${root}`);
 const last = runs[runs.length - 1];
 if (last.status !== "ok") problems.push(`the run ended ${last.status}: ${last.errors.join("; ")}`);
 const dir = last.resultsFolder ?? "";

@@ -1,4 +1,4 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import * as path from "path";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
@@ -8,14 +8,10 @@ import { healthLines } from "../report/runHealth";
 import { buildReport } from "../report/buildReport";
 import { faultsFromFile } from "../planner/faultPlan";
 import { planFromFiles } from "../planner/planFromFiles";
+import { wholeNumber } from "./wholeNumber";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
-const wholeNumber = (min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}`);
-  return n;
-};
 
 /** `npm run experiment -- --stack <s> --repeat N --duration S`: N + 1 runs, results and a report. */
 const program = new Command("experiment")

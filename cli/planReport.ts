@@ -6,7 +6,7 @@ export function planToJson(plan: Plan): object {
     stack: plan.stack,
     scenarioDir: plan.scenarioDir,
     experiment: plan.experiment,
-    hosts: plan.hosts.map((h) => ({ name: h.name, address: h.address, user: h.user, port: h.port, layer: h.layer, services: h.services, monitored: h.monitored })),
+    hosts: plan.hosts.map((h) => ({ name: h.name, address: h.address, user: h.user, port: h.port, layer: h.layer, services: h.services, monitored: h.monitored, images: h.images, packages: h.packages })),
     services: plan.services.map((s) => ({ id: s.id, kind: s.kind, host: s.host, address: s.address, url: s.url, container: s.container })),
     producers: plan.producers,
     network: plan.network.map((r) => ({
@@ -48,6 +48,7 @@ export function planToText(plan: Plan): string {
   const width = Math.max(...plan.hosts.map((h) => h.name.length));
   for (const h of plan.hosts) {
     line(`  ${h.name.padEnd(width)}  ${h.address}  [${h.layer}${h.monitored ? ", monitored" : ""}]  ${h.services.join(", ")}`);
+    line(`  ${"".padEnd(width)}  images: ${h.images.join(", ") || "(none)"}; packages: ${h.packages.join(", ") || "(none)"}`);
   }
   line();
   const perGateway = new Map<string, { hosts: Set<string>; producers: number }>();

@@ -1,6 +1,6 @@
-import { Command, InvalidArgumentError, Option } from "commander";
+import { Command, Option } from "commander";
 import * as path from "path";
-import { chooseBackend, EngineChoice, hasPulumiCli } from "../lifecycle/chooseBackend";
+import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
 import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
 import { healthLines } from "../report/runHealth";
 import { ensureDockerEngine, ensureImages } from "../lifecycle/localMachine";
@@ -10,6 +10,7 @@ import { loadStackFile, stackFileName } from "../model/loadStack";
 import { buildReport } from "../report/buildReport";
 import { faultsFromFile } from "../planner/faultPlan";
 import { planFromFiles } from "../planner/planFromFiles";
+import { wholeNumber } from "./wholeNumber";
 
 /**
  * `npm start`: the local experiment end to end on this machine. Makes what is missing (Docker engine,
@@ -19,15 +20,10 @@ import { planFromFiles } from "../planner/planFromFiles";
 const PROJECT_DIR = path.resolve(__dirname, "..");
 const STACK = "local";
 
-const wholeNumber = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError("expected a whole number of seconds >= 1");
-  return n;
-};
 
 const program = new Command("start")
   .description("Run the local experiment end to end: prepare this machine, deploy, run, destroy, collect, report")
-  .option("--duration <seconds>", "how long the experiment runs (default: the stack's edge2cloud:duration)", wholeNumber)
+  .option("--duration <seconds>", "how long the experiment runs (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (the Pulumi CLI) or local (the project's engine); default: pulumi when installed").choices(["pulumi", "local"]))
   .option("--faults <file>", "a fault scenario: events at times after launch (README: Faults on purpose)")
   .option("--stop-on-fault", "end the wait at the first fault the watch sees (a task or service down, a host silent); still finalizes and collects")
@@ -48,7 +44,7 @@ const program = new Command("start")
     say(
       backend.name === "pulumi"
         ? `deploying with the Pulumi CLI (state in ${new StackWorkspace(PROJECT_DIR, STACK).stateDir})`
-        : `deploying with the project's own engine (testbed/engine)${hasPulumiCli() ? "" : ": the Pulumi CLI is not installed"}`,
+        : `deploying with the project's own engine (testbed/engine)${o.engine ? "" : ": the Pulumi CLI is not installed"}`,
     );
     const durationSeconds = o.duration ?? settings!.durationSeconds;
     const resultsRoot = path.join(settings!.resultsDir, STACK);

@@ -25,6 +25,8 @@ export interface HostGroupArgs {
   networkMode?: NetworkModeArg;
   /** The Docker daemon of a host's containers (default: the host's own, over SSH); see DockerHostArgs. */
   dockerConnection?: (host: PlannedHost) => DockerConnection;
+  /** Per host, the ID on the host of each image it uses (see HostImages). */
+  imageIds: Record<string, Record<string, pulumi.Output<string>>>;
   run: RunContext;
 }
 
@@ -53,7 +55,7 @@ export function buildHostGroup(parent: pulumi.Resource, args: HostGroupArgs): Ho
   for (const host of args.hosts) {
     const own = host.services.map((id) => servicesById.get(id)!).filter((s) => s.container !== undefined);
     if (own.length > 0) {
-      const dockerHost = new DockerHost(parent, { host, ctx: args.run, connection: args.dockerConnection?.(host) });
+      const dockerHost = new DockerHost(parent, { host, ctx: args.run, connection: args.dockerConnection?.(host), imageIds: args.imageIds[host.name] ?? {} });
       for (const svc of own) {
         const firstSub = STARTS_AFTER[svc.kind];
         const first = firstSub

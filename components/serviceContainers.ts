@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as docker from "@pulumi/docker";
 import { PlannedHost, PlannedService } from "../planner/planTypes";
+import { imageRoleOf } from "../planner/serviceCatalog";
 import { RunContext } from "./context";
 import { serviceKey } from "./deferredGraph";
 import { SshTarget, dockerHostUrl, dockerSshOptions } from "./ssh";
@@ -39,7 +40,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     case "kafka-zookeeper": {
       const port = svc.port ?? DEFAULT_PORTS.zookeeper;
       return {
-        imageRole: "zookeeper",
+        imageRole: imageRoleOf(svc.kind)!,
         envs: { ZOOKEEPER_CLIENT_PORT: String(port), ZOOKEEPER_TICK_TIME: "2000" },
         // `srvr` is the one four-letter word ZooKeeper 3.5+ allows by default; "Mode" means it serves.
         healthcheck: ["CMD", "bash", "-c", `exec 3<>/dev/tcp/127.0.0.1/${port} && printf srvr >&3 && grep -q Mode <&3`],
@@ -49,7 +50,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
       const port = svc.port ?? DEFAULT_PORTS.kafka;
       const zk = sibling(svc, "zookeeper", servicesById);
       return {
-        imageRole: "kafka",
+        imageRole: imageRoleOf(svc.kind)!,
         envs: {
           KAFKA_BROKER_ID: String(svc.instance),
           KAFKA_ZOOKEEPER_CONNECT: zk.url,
@@ -69,7 +70,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     }
     case "flink-jobmanager":
       return {
-        imageRole: "flink",
+        imageRole: imageRoleOf(svc.kind)!,
         command: ["jobmanager"],
         envs: { FLINK_PROPERTIES: flinkProperties(svc, svc.address) },
         healthcheck: httpProbe("127.0.0.1", DEFAULT_PORTS.flinkRest, "/overview", "flink-version"),
@@ -77,7 +78,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     case "flink-taskmanager": {
       const jm = sibling(svc, "job_manager", servicesById);
       return {
-        imageRole: "flink",
+        imageRole: imageRoleOf(svc.kind)!,
         command: ["taskmanager"],
         envs: { FLINK_PROPERTIES: flinkProperties(svc, jm.address) },
         // Up means registered with the JobManager, which is what a job submission needs.
@@ -87,7 +88,7 @@ export function containerSpec(svc: PlannedService, servicesById: Map<string, Pla
     case "mosquitto": {
       const port = svc.port ?? DEFAULT_PORTS.mosquitto;
       return {
-        imageRole: "mosquitto",
+        imageRole: imageRoleOf(svc.kind)!,
         // Mosquitto 2 listens on loopback only unless told otherwise; producers are on other hosts.
         command: ["mosquitto", "-c", "/etc/e2c/mosquitto.conf"],
         envs: {},
@@ -131,23 +132,23 @@ export interface DockerHostArgs {
   ctx: RunContext;
   /**
    * How to reach the daemon that runs this host's containers. Default: the host's own daemon over SSH.
-   * The local testbed gives the local daemon (`{}`), its containers joining the emulated host's namespace.
    */
   connection?: DockerConnection;
+  /** The ID on the host of each image it uses, once HostImages has put it there. */
+  imageIds: Record<string, pulumi.Output<string>>;
 }
 
 export type DockerConnection = Pick<docker.ProviderArgs, "host" | "sshOpts">;
 
 /**
- * The Docker daemon of one host, reached over SSH by the provider (`docker system dial-stdio`), plus the
- * images it pulls. Images are kept at destroy: they are large, shared by runs, and not the experiment's.
+ * The Docker daemon of one host, reached over SSH by the provider (`docker system dial-stdio`), and the
+ * IDs of the images HostImages put on it (nothing is pulled from here: a bare host may have no registry).
  */
 export class DockerHost {
   readonly provider: docker.Provider;
-  private readonly images = new Map<string, docker.RemoteImage>();
 
   constructor(
-    private readonly parent: pulumi.Resource,
+    parent: pulumi.Resource,
     private readonly args: DockerHostArgs,
   ) {
     const target: SshTarget = args.host;
@@ -163,17 +164,11 @@ export class DockerHost {
     );
   }
 
-  image(name: string): docker.RemoteImage {
-    let img = this.images.get(name);
-    if (!img) {
-      img = new docker.RemoteImage(
-        `${this.args.host.name}-image-${name.replace(/[^A-Za-z0-9.-]/g, "-")}`,
-        { name, keepLocally: true },
-        { parent: this.parent, provider: this.provider, customTimeouts: { create: this.args.ctx.timeouts.container } },
-      );
-      this.images.set(name, img);
-    }
-    return img;
+  /** The image's ID on the host: containers made from it are replaced when a new build is sent. */
+  imageId(name: string): pulumi.Output<string> {
+    const id = this.args.imageIds[name];
+    if (!id) throw new Error(`host ${this.args.host.name} has no image ${name} in its plan (host.images: ${this.args.host.images.join(", ")})`);
+    return id;
   }
 }
 
@@ -199,12 +194,12 @@ export function serviceContainer(parent: pulumi.Resource, args: ServiceContainer
   const imageName = args.images[spec.imageRole];
   if (!imageName) throw new Error(`the stack gives no image for ${spec.imageRole} (needed by ${svc.id})`);
   if (!svc.container) throw new Error(`service ${svc.id} has no container name in the plan`);
-  const image = args.dockerHost.image(imageName);
+
   const c = new docker.Container(
     `${svc.id}`,
     {
       name: svc.container,
-      image: image.imageId,
+      image: args.dockerHost.imageId(imageName),
       command: spec.command,
       envs: Object.entries(spec.envs).map(([k, v]) => `${k}=${v}`),
       networkMode: args.networkMode,

@@ -11,6 +11,8 @@ import { ExperimentRun } from "./experimentRun";
 import { FogGateway } from "./fogGateway";
 import { HostGroupArgs, NetworkModeArg } from "./hostGroup";
 import { HostWorkflow } from "./hostWorkflow";
+import { ImageSource } from "./hostImages";
+import { HostPreparation } from "./hostPreparation";
 import { LocalTestbed } from "./localTestbed";
 import { RunRecords } from "./runRecords";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
@@ -33,6 +35,12 @@ export interface TestbedArgs {
   networkMode?: NetworkModeArg;
   /** Docker daemon per host (default: the host's own over SSH); see HostGroupArgs. */
   dockerConnection?: (host: PlannedHost) => DockerConnection;
+  /** Install what each host needs before using it (default true; false when the user manages the hosts). */
+  bootstrapHosts?: boolean;
+  /** Where the hosts' images come from (default: transferred from the deployer's engine). */
+  imageSource?: ImageSource;
+  /** `transfer`: the deployer's image IDs by name (read by the entry point; a change re-sends). */
+  deployerImageIds?: Record<string, string | undefined>;
   /** The local testbed: the program makes the emulated hosts itself, before anything reaches them. */
   localTestbed?: { testbed: LocalTestbedDecl; dataDirOf: (host: PlannedHost) => string };
 }
@@ -56,6 +64,7 @@ export interface TestbedOutputs {
     others?: WorkflowHosts;
     netem: Record<string, NetemLink>;
     run: ExperimentRun;
+    preparation: HostPreparation;
     window: RunWindow;
     records: RunRecords;
   };
@@ -149,7 +158,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     hostsReady = localTestbed.gate.stdout;
   }
   const graph = new DeferredGraph();
-  const ctx: RunContext = {
+  const reachCtx: RunContext = {
     stack: plan.stack,
     experimentId: run.experimentId,
     runDir: run.runDir,
@@ -160,6 +169,17 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     graph,
     timeouts: DEFAULT_TIMEOUTS,
   };
+  // Packages and images first, on every host: everything else reaches a host only after its preparation.
+  const preparation = new HostPreparation("hosts", {
+    hosts: plan.hosts,
+    bootstrap: args.bootstrapHosts ?? true,
+    imageSource: args.imageSource ?? { kind: "transfer" },
+    deployerImageIds: args.deployerImageIds ?? {},
+    run: reachCtx,
+  });
+  keyGate = preparation.gate;
+  hostsReady = preparation.gate.stdout;
+  const ctx: RunContext = { ...reachCtx, keyFile: keyGate, hostsReady };
 
   const hostsByName = new Map(plan.hosts.map((h) => [h.name, h]));
   const netem: Record<string, NetemLink> = {};
@@ -180,6 +200,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     netem,
     networkMode: args.networkMode,
     dockerConnection: args.dockerConnection,
+    imageIds: Object.fromEntries(Object.entries(preparation.images).map(([h, i]) => [h, i.imageIds])),
     run: ctx,
   });
 
@@ -235,6 +256,6 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     watchTargets: run.experimentId.apply((id) =>
       plan.hosts.map((h) => watchTarget(h, ssh, id, plan.services.filter((s) => s.host === h.name && s.container).map((s) => s.container!))),
     ),
-    components: { cloud, gateways, producers, metrics, others, netem, run, window, records },
+    components: { cloud, gateways, producers, metrics, others, netem, run, preparation, window, records },
   };
 }

@@ -24,8 +24,9 @@ export function isLocalTestbedStack(stack: string): boolean {
  */
 export function chooseBackend(projectDir: string, stack: string, choice: EngineChoice | undefined, sshKeyFile?: string): DeploymentBackend {
   const local = isLocalTestbedStack(stack);
-  const engine = choice ?? (hasPulumiCli() ? "pulumi" : local ? "local" : undefined);
-  if (engine === undefined || (engine === "pulumi" && !hasPulumiCli())) {
+  const cli = choice === "local" ? false : hasPulumiCli();
+  const engine = choice ?? (cli ? "pulumi" : local ? "local" : undefined);
+  if (engine === undefined || (engine === "pulumi" && !cli)) {
     throw new Error(
       "the Pulumi CLI is not installed: get it from https://www.pulumi.com/docs/install/ (curl -fsSL https://get.pulumi.com | sh)" +
         (local ? ", or run with --engine local" : ""),

@@ -129,6 +129,9 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     },
     images: get<Record<string, string>>("images") ?? {},
     allowMissingNetem: get<boolean>("allowMissingNetem") ?? false,
+    bootstrapHosts: get<boolean>("bootstrapHosts") ?? true,
+    imageSource: get<"transfer" | "registry">("imageSource") ?? "transfer",
+    registry: get<{ address: string; username: string }>("registry"),
     secretKeys: Object.entries(config)
       .filter(([, v]) => typeof v === "object" && v !== null && "secure" in v)
       .map(([k]) => k),

@@ -58,6 +58,12 @@ export interface StackSettings {
   durationSeconds: number;
   /** Container images of the services, by role (zookeeper, kafka, flink, mosquitto, ...). */
   images: Record<string, string>;
+  /** Install what each host needs before using it (false: the user prepares the hosts). */
+  bootstrapHosts: boolean;
+  /** Where hosts get their images: streamed from the deployer's engine, or pulled from a registry. */
+  imageSource: "transfer" | "registry";
+  /** Registry the hosts log in to before pulling (its password is the secret `registryPassword`). */
+  registry?: { address: string; username: string };
   /** Run without network emulation where a kernel lacks netem, and record that none was applied. */
   allowMissingNetem: boolean;
   /** Names of the config keys that hold secrets (values stay encrypted in the file; never read here). */

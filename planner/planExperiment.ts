@@ -3,6 +3,7 @@ import { Scenario } from "../model/scenarioTypes";
 import { StackSettings } from "../model/stackTypes";
 import { networkRules } from "./networkRules";
 import { placeServices } from "./placeServices";
+import { hostRequirements } from "./hostRequirements";
 import { Plan, PlannedHost } from "./planTypes";
 import { workflowSteps } from "./workflowSteps";
 
@@ -19,10 +20,13 @@ export function planExperiment(scenario: Scenario, stack: StackSettings, diags: 
   if (!diags.empty) return undefined;
 
   const monitoredRole = "monitoring";
+  const servicesById = new Map(services.map((s) => [s.id, s]));
   const hosts: PlannedHost[] = stack.hosts
     .filter((h) => placement.layerOf.has(h.name))
     .map((h) => {
       const own = services.filter((s) => s.host === h.name);
+      const monitored = scenario.monitoring !== undefined && own.some((s) => s.roles.includes(monitoredRole));
+      const needs = hostRequirements({ name: h.name, services: own.map((s) => s.id), monitored }, servicesById, steps, network, stack.images);
       return {
         name: h.name,
         address: h.address,
@@ -31,7 +35,9 @@ export function planExperiment(scenario: Scenario, stack: StackSettings, diags: 
         jumpHost: stack.jumpHost,
         layer: placement.layerOf.get(h.name)!,
         services: own.map((s) => s.id),
-        monitored: scenario.monitoring !== undefined && own.some((s) => s.roles.includes(monitoredRole)),
+        monitored,
+        images: needs.images,
+        packages: needs.packages,
       };
     });
 

@@ -31,6 +31,10 @@ export interface PlannedHost {
   services: string[];
   /** Runs a monitoring agent (a service on it has role `monitoring`). */
   monitored: boolean;
+  /** Container images its services and workflow commands use (see hostRequirements). */
+  images: string[];
+  /** Debian/Ubuntu packages its tasks need (the Docker engine as `docker.io`), sorted. */
+  packages: string[];
 }
 
 /** What a service is, for the components that start it. */

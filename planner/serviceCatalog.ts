@@ -32,6 +32,20 @@ const CATALOG: Record<string, SubServiceSpec[]> = {
   metrics_collector: [{ kind: "metrics-collector", placement: "all" }],
 };
 
+/** The stack's image role (`edge2cloud:images.<role>`) of each containerised kind. */
+const IMAGE_ROLES: Partial<Record<ServiceKind, string>> = {
+  "flink-jobmanager": "flink",
+  "flink-taskmanager": "flink",
+  "kafka-zookeeper": "zookeeper",
+  "kafka-broker": "kafka",
+  mosquitto: "mosquitto",
+};
+
+/** The image role of a service kind that runs in a container, undefined for the others. */
+export function imageRoleOf(kind: ServiceKind): string | undefined {
+  return IMAGE_ROLES[kind];
+}
+
 const GENERIC: SubServiceSpec[] = [{ kind: "generic", placement: "all" }];
 
 export function subServicesOf(serviceName: string): SubServiceSpec[] {

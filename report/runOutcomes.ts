@@ -1,17 +1,9 @@
 import * as fs from "fs";
 import * as path from "path";
-import type { RunHealthRecord } from "./runHealth";
+import type { RunOutcome } from "../lifecycle/experimentRunner";
 
 /** One run as `npm run experiment` / `npm start` recorded it in `<results>/<stack>/runs.json`. */
-export interface RecordedRun {
-  run: number;
-  status: "ok" | "failed" | "interrupted";
-  resultsFolder?: string;
-  startedAt: string;
-  errors: string[];
-  /** The run's verdict when the runner judged it (clean, degraded, failed) and its reasons. */
-  health?: RunHealthRecord;
-}
+export type RecordedRun = Pick<RunOutcome, "run" | "status" | "resultsFolder" | "startedAt" | "errors" | "health">;
 
 /** The runs recorded in `dir/runs.json`, or none when the folder was not made by the runner. */
 export function readRecordedRuns(dir: string): RecordedRun[] {

@@ -4,6 +4,7 @@ import { Distribution, distribution } from "./distribution";
 import { LatencyRecord, MEASURES, Measure, latencyRecords } from "./latencyRecords";
 import { HostSample, Row, RunData } from "./runData";
 import { RunHealth } from "./runHealth";
+import type { RecordedRun } from "./runOutcomes";
 import { SteadyInterval, SteadyStateChoice, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
 
 export interface RateSeries {
@@ -53,7 +54,7 @@ export interface RunSummary {
   /** Records of what could not be collected (unreachable hosts, missing files), as written at destroy. */
   missing: string[];
   /** How the run ended, when the runner recorded it (runs.json): a failed run's figures are not results. */
-  outcome?: { status: "ok" | "failed" | "interrupted"; errors: string[] };
+  outcome?: Pick<RecordedRun, "status" | "errors">;
   /** The run's verdict (clean, degraded, failed) with its reasons and the frames at each hop. */
   health?: RunHealth;
 }

@@ -71,8 +71,8 @@ function mockState(type: string, inputs: Record<string, unknown>): Record<string
   }
 }
 
-export async function evaluateProgram(stack: string, load: FreshLoader, stackFile?: string): Promise<Evaluation> {
-  const { resources, registeredOutputs } = await installMocks(stack, stackFile);
+export async function evaluateProgram(stack: string, load: FreshLoader, stackFile?: string, secrets: Record<string, string> = {}): Promise<Evaluation> {
+  const { resources, registeredOutputs } = await installMocks(stack, stackFile, secrets);
   const t0 = process.hrtime.bigint();
   const stackOutputs = (await pulumi.runtime.runInPulumiStack(async () => load(INDEX) as Record<string, unknown>)) ?? {};
   await settings.waitForRPCs();
@@ -84,10 +84,13 @@ export async function evaluateProgram(stack: string, load: FreshLoader, stackFil
 export async function installMocks(
   stack: string,
   stackFile?: string,
+  /** Further secret config values, decrypted (as `pulumi config set --secret` would hand them over). */
+  secrets: Record<string, string> = {},
 ): Promise<{ resources: CapturedResource[]; registeredOutputs: Map<string, unknown> }> {
   if (stackFile) process.env.E2C_STACK_FILE = stackFile;
   else delete process.env.E2C_STACK_FILE;
-  pulumi.runtime.setAllConfig({ "edge2cloud:sshPrivateKey": FAKE_KEY }, ["edge2cloud:sshPrivateKey"]);
+  const config = { "edge2cloud:sshPrivateKey": FAKE_KEY, ...secrets };
+  pulumi.runtime.setAllConfig(config, Object.keys(config));
   await pulumi.runtime.setMocks(
     {
       newResource: (a) => ({ id: `${a.name}-id`, state: mockState(a.type, a.inputs) }),

@@ -95,8 +95,10 @@ describe.each(STACK_FILES)("%s", (file) => {
     // public key and the gate every host access waits for.
     const local = ev.resources.some((r) => r.type === "edge2cloud:testbed:LocalTestbed");
     // finalize steps + stop and fetch per host + one tc per shaped host + key file + start clock + run window
-    // + validation records + a clock offset per host
-    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + (local ? plan.hosts.length + 2 : 0));
+    // + validation records + a clock offset per host; host preparation: a bootstrap per host with packages,
+    // a command per image of each host, and the gate after them
+    const preparation = plan.hosts.filter((h) => h.packages.length).length + plan.hosts.reduce((n, h) => n + h.images.length, 0) + 1;
+    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + preparation + (local ? plan.hosts.length + 2 : 0));
     expect(counts[T.container]).toBe(containerServices.length + (local ? plan.hosts.length : 0));
     expect(counts[T.provider]).toBe(containerHosts.size);
     expect(counts[T.random]).toBe(1);
@@ -107,13 +109,14 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(counts["edge2cloud:network:NetemLink"]).toBe(netemHosts.size);
     // Per edge host a fixed handful, whatever the number of cameras: its copies and steps, dstat, stop, fetch.
     const edgeHost = plan.producers[0].host;
-    const ownName = new RegExp(`^(p\\d+\\.\\w+\\.)?${edgeHost.replace(/[.]/g, "\\.")}(-copy\\d+|-dstat|-stop|-fetch|-netem-tc)?$`);
+    const ownName = new RegExp(`^(p\\d+\\.\\w+\\.)?${edgeHost.replace(/[.]/g, "\\.")}(-copy\\d+|-dstat|-stop|-fetch|-netem-tc|-bootstrap-packages|-images-.*)?$`);
     const perEdgeHost = ev.resources.filter((r) => r.custom && ownName.test(r.name)).length;
     const own = plan.steps.filter((s) => s.host === edgeHost);
-    expect(perEdgeHost).toBe(own.length + own.flatMap((s) => s.tasks.filter((t) => t.kind === "copy")).length + 2 + (plan.hosts.find((h) => h.name === edgeHost)!.monitored ? 1 : 0) + (netemHosts.has(edgeHost) ? 1 : 0));
+    const edge = plan.hosts.find((h) => h.name === edgeHost)!;
+    expect(perEdgeHost).toBe(own.length + own.flatMap((s) => s.tasks.filter((t) => t.kind === "copy")).length + 2 + (edge.monitored ? 1 : 0) + (netemHosts.has(edgeHost) ? 1 : 0) + 1 + edge.images.length);
     if (SEED_SCALE.includes(stack)) {
-      // launch and finalize steps, dstat, stop, fetch
-      expect(perEdgeHost).toBe(5);
+      // launch and finalize steps, dstat, stop, fetch, bootstrap, the apps image
+      expect(perEdgeHost).toBe(7);
       expect(plan.producers.filter((p) => p.host === edgeHost).length).toBe(40);
     }
   });

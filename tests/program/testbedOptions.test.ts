@@ -19,7 +19,8 @@ test("network mode per host and Docker connection per host reach every container
     const t = deployTestbed({
       plan,
       resultsDir: "/tmp/e2c-results",
-      images: { zookeeper: "z", kafka: "k", flink: "f", mosquitto: "m" },
+      // As the stack names them: the plan gave each host these images.
+      images: { zookeeper: "surveillance-zookeeper:3.8.0", kafka: "surveillance-kafka:3.9.1", flink: "surveillance-flink:1.20.3", mosquitto: "surveillance-mosquitto:2.0.11" },
       allowMissingNetem: true,
       sshPrivateKey: pulumi.secret(FAKE_KEY),
       networkMode: (h) => `container:host-${h.name}`,
