@@ -225,6 +225,12 @@ export interface FetchItem {
   dest: string;
   /** Which step or agent asked for it, for the record of what is missing. */
   origin: string;
+  /**
+   * Set aside on the host once home (renamed to `<src>.fetched`): a workflow's output file. Programs started
+   * again within a run append to their metrics files; setting them aside makes the next run's start new
+   * ones instead of continuing this run's.
+   */
+  setAside?: boolean;
 }
 
 /**
@@ -250,7 +256,7 @@ export function fetchItems(
   const items: FetchItem[] = [];
   for (const step of finalizeSteps) {
     for (const task of step.tasks) {
-      if (task.kind === "fetch") items.push({ src: task.src, dest: fetchDestination(task, host, runDir), origin: step.id });
+      if (task.kind === "fetch") items.push({ src: task.src, dest: fetchDestination(task, host, runDir), origin: step.id, setAside: true });
     }
   }
   const work = hostWorkDir(experimentId);

@@ -161,6 +161,23 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
   const finishedEarly = ev.exits.filter((e) => e.status === 0);
   if (finishedEarly.length) notes.push(`${finishedEarly.length} detached task(s) finished on their own (exit 0) before the stop: ${finishedEarly.map((e) => `${e.host}/${e.tag}`).join(", ")}`);
   for (const s of ev.summaries) {
+    // A program started again on its folder (restarted, host restored) keeps each start as a segment: an
+    // earlier start that did not end normally is a reason of its own, even when the latest one did.
+    const segments = Array.isArray(s.values.segments) ? (s.values.segments as Record<string, unknown>[]) : [];
+    segments.slice(0, -1).forEach((seg, i) => {
+      if (seg.final === true) return;
+      const at = iso(num(seg.updatedTs));
+      const next = iso(num(segments[i + 1].startedTs));
+      reasons.push({
+        severity: "degraded",
+        kind: "not-finalised",
+        subject: `${s.role} ${programName(s)}`,
+        host: s.host,
+        at,
+        message: `the ${s.role}'s start ${i + 1} of ${segments.length} did not end normally: its records stop at ${at ?? "an unknown time"} and continue from its next start at ${next ?? "an unknown time"} (both kept)`,
+        evidence: [`${s.file}: segment ${i + 1}: ${JSON.stringify(seg)}`],
+      });
+    });
     if (s.values.final === true) continue;
     const at = iso(num(s.values.updatedTs));
     reasons.push({

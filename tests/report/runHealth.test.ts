@@ -159,3 +159,18 @@ test("a Flink TaskManager restarted on purpose (recorded): the windows that neve
     ["1", "2", "3", "4", "5", "6", "7", "8"].map((c) => [c, 450, 450, c === "4" ? 113 : 450]),
   );
 });
+
+test("a gateway started again keeps both starts: the earlier one, killed, is named with when its records stop and continue", () => {
+  const dir = copy("clean");
+  const file = find(path.join(dir, "experiment-results/gateways"), "summary.json").find((f) => f.includes("e2c-fog-1"))!;
+  const whole = JSON.parse(fs.readFileSync(file, "utf8"));
+  // Split as a restarted gateway writes it: the same totals over two segments, the first never finalised.
+  const first = { ...whole, received: 250, forwarded: 250, startedTs: whole.updatedTs - 60_000, updatedTs: whole.updatedTs - 40_000, final: false };
+  const second = { ...whole, received: 350, forwarded: 350, startedTs: whole.updatedTs - 38_000 };
+  fs.writeFileSync(file, JSON.stringify({ ...whole, startedTs: first.startedTs, segments: [first, second] }));
+  const h = assessRun(dir);
+  expect(h.reasons.map((r) => [r.kind, r.subject, r.host])).toEqual([["not-finalised", "gateway fog.mosquitto.1.1", "e2c-fog-1"]]);
+  expect(h.reasons[0].message).toContain(`start 1 of 2 did not end normally: its records stop at ${new Date(first.updatedTs).toISOString()} and continue from its next start at ${new Date(second.startedTs).toISOString()}`);
+  // Its counts are the sums over both starts: nothing is missing at any hop.
+  expect(h.accounting.gateways.find((g) => g.gateway === "fog.mosquitto.1.1")).toMatchObject({ received: 600, forwarded: 600, notForwarded: 0 });
+});

@@ -50,15 +50,20 @@ runProgram<Options>(command, process.argv, async (o, stop) => {
   const client = await connectMqtt(o.broker, `camera-${o.camera}-${process.pid}`, o.connectTimeout);
 
   const throughput = new PerSecondCounter(path.join(o.metrics, "throughput.csv"), ["sent", "acked", "bytes"] as const);
+  // Started again on the same folder (its host restored), the camera continues its sequence after the
+  // last frame its earlier start sent: a (camera, seq) stays one frame across the run.
+  const summaryPath = path.join(o.metrics, "summary.json");
+  const earlier = SummaryFile.segmentsIn(summaryPath).map((s) => Number(s.lastSeq)).filter((n) => Number.isInteger(n));
+  const firstSeq = earlier.length ? Math.max(...earlier) + 1 : 0;
   const totals = { camera: o.camera, area, fps: o.fps, sent: 0, acked: 0, failed: 0, firstSeq: -1, lastSeq: -1 };
-  const summary = new SummaryFile(path.join(o.metrics, "summary.json"), () => totals);
+  const summary = new SummaryFile(summaryPath, () => totals, ["sent", "acked", "failed"]);
   const inFlight = new Set<Promise<void>>();
 
   const total = Math.floor(o.duration * o.fps);
   const start = Date.now();
-  for (let seq = 0; seq < total && !stop.aborted; seq++) {
+  for (let seq = firstSeq; seq < firstSeq + total && !stop.aborted; seq++) {
     // Absolute schedule: a slow frame delays only itself, the rate does not drift.
-    const due = start + (seq * 1000) / o.fps;
+    const due = start + ((seq - firstSeq) * 1000) / o.fps;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait, stop);
     if (stop.aborted) break;
