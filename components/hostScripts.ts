@@ -36,12 +36,13 @@ const STEP_FNS = [
   '  if [ $rc -ne 0 ]; then echo "task $1 of $STEP failed (exit $rc): $3" >&2; exit $rc; fi',
   "}",
   // Detached task: own session (never tied to the SSH channel), all output to a log, killed at its limit.
+  // The log is appended to: a task started again (a restart, a restored host) keeps its earlier output.
   "E2C_PIDS=()",
   // Its exit time and status go to exits/<tag>.exit (the stop and the run watcher read them): a task that
   // ended before the run's end is evidence of the run's health. The wrapper exits with the task's status.
   "e2c_detach() {",
   '  mkdir -p "$D/exits"',
-  `  setsid nohup timeout "$2" bash -c '${EXIT_RECORDER}' e2c-task "$4" "$D/exits/$3.exit" </dev/null >"$D/log/$3.log" 2>&1 &`,
+  `  setsid nohup timeout "$2" bash -c '${EXIT_RECORDER}' e2c-task "$4" "$D/exits/$3.exit" </dev/null >>"$D/log/$3.log" 2>&1 &`,
   '  local pid=$!',
   '  echo "$pid" > "$D/pids/$3.pid"',
   '  E2C_PIDS+=("$pid:$3")',

@@ -19,6 +19,9 @@ export interface FaultRecord {
   detail: string;
 }
 
+/** How long a restored host has to answer over SSH again. */
+const RESTORE_ANSWER_MS = 60_000;
+
 export const FAULTS_LOG_HEADER = "scheduledS\thost\tstartedAt\tendedAt\toutcome\tdescription\tdetail";
 
 /**
@@ -72,7 +75,13 @@ export class FaultRunner {
           return;
         }
         const user = t.ssh[t.ssh.length - 1].split("@")[0];
-        const res = await runOver(t.ssh, asRoot && user !== "root" ? "sudo -n bash -s" : "bash -s", script, 300_000);
+        const remote = asRoot && user !== "root" ? "sudo -n bash -s" : "bash -s";
+        let res = await runOver(t.ssh, remote, script, 300_000);
+        // A restored host brings its network back itself, at about this time: it is given a minute to answer.
+        for (const until = Date.now() + RESTORE_ANSWER_MS; f.kind === "restore_host" && res.status === 255 && !/^E2C_FAULT_START/m.test(res.stdout) && Date.now() < until; ) {
+          await new Promise((r) => setTimeout(r, 1000));
+          res = await runOver(t.ssh, remote, script, 300_000);
+        }
         const stampOf = (w: string) => new RegExp(`^E2C_FAULT_${w} (\\S+)$`, "m").exec(res.stdout)?.[1] ?? "";
         const rest = (res.stdout + res.stderr).split("\n").filter((l) => l && !l.startsWith("E2C_FAULT_"));
         this.record({
@@ -96,6 +105,9 @@ export class FaultRunner {
 
   /** Whether a watch event on `host` about `subject` at `at` is what a scheduled fault did. */
   explains(host: string, subject: string): PlannedFault | undefined {
+    // Whatever the watch sees of a removed host (silent, its tasks and containers gone, started again) is the removal.
+    const removal = this.faults.find((f) => f.kind === "remove_host" && f.host === host);
+    if (removal) return removal;
     return this.faults.find(
       (f) =>
         (f.kind === "container" || f.kind === "application") &&

@@ -22,12 +22,18 @@ import { YamlSource } from "./yamlSource";
  *   - at: 45s
  *     host: e2c-fog-2
  *     link_down: 5s                    # the host's interfaces to the other hosts down for 5 s
+ *   - at: 60s
+ *     remove_host: e2c-fog-2           # gone as if it lost power: its experiment killed, its network cut
+ *   - at: 75s
+ *     restore_host: e2c-fog-2          # back: network up, its services and launch tasks started again
  * ```
  */
 export type FaultEvent =
   | { line: number; atMs: number; action: "kill" | "restart" | "stop" | "start"; host: string; target: string }
   | { line: number; atMs: number; action: "network"; entry: number; delay?: string; rate?: string; loss?: string }
-  | { line: number; atMs: number; action: "link_down"; host: string; forMs: number };
+  | { line: number; atMs: number; action: "link_down"; host: string; forMs: number }
+  | { line: number; atMs: number; action: "remove_host"; host: string }
+  | { line: number; atMs: number; action: "restore_host"; host: string };
 
 const seconds = { type: "string", pattern: "^\\d+(\\.\\d+)?s$", expected: 'a time in seconds such as "20s"' };
 const CONTAINER_ACTIONS = ["kill", "restart", "stop", "start"] as const;
@@ -57,6 +63,8 @@ export const faultSchema = {
           rate: { type: "string", pattern: "^\\d+(\\.\\d+)?(kbit|mbit|gbit)$", expected: 'a rate such as "150mbit" (unit kbit, mbit or gbit)' },
           loss: { type: "string", pattern: "^\\d+(\\.\\d+)?%$", expected: 'a loss percentage such as "2%"' },
           link_down: seconds,
+          remove_host: { type: "string", minLength: 1, expected: "a host name of the stack" },
+          restore_host: { type: "string", minLength: 1, expected: "a host name of the stack" },
         },
       },
     },
@@ -75,7 +83,10 @@ interface RawEvent {
   rate?: string;
   loss?: string;
   link_down?: string;
+  remove_host?: string;
+  restore_host?: string;
 }
+const HOST_ACTIONS = ["remove_host", "restore_host"] as const;
 
 /** Reads and checks a fault file; the events are meaningful only when `diags` stays empty. */
 export function loadFaultScenario(file: string, diags: Diagnostics): { source: YamlSource; events: FaultEvent[] } | undefined {
@@ -93,9 +104,14 @@ export function loadFaultScenario(file: string, diags: Diagnostics): { source: Y
     const line = source.locate(where).line;
     const atMs = Number(e.at.slice(0, -1)) * 1000;
     const containerActions = CONTAINER_ACTIONS.filter((a) => e[a] !== undefined);
-    const kinds = [...containerActions, ...(e.network !== undefined ? ["network"] : []), ...(e.link_down !== undefined ? ["link_down"] : [])];
+    const kinds = [
+      ...containerActions,
+      ...(e.network !== undefined ? ["network"] : []),
+      ...(e.link_down !== undefined ? ["link_down"] : []),
+      ...HOST_ACTIONS.filter((a) => e[a] !== undefined),
+    ];
     if (kinds.length !== 1) {
-      diags.add({ location: source.locate(where), message: `event faults.${i} ${kinds.length ? `has ${kinds.join(" and ")}` : "has no action"}`, expected: "exactly one of: kill, restart, stop, start, network, link_down" });
+      diags.add({ location: source.locate(where), message: `event faults.${i} ${kinds.length ? `has ${kinds.join(" and ")}` : "has no action"}`, expected: "exactly one of: kill, restart, stop, start, network, link_down, remove_host, restore_host" });
       return;
     }
     const misplaced = (keys: (keyof RawEvent)[], why: string) => {
@@ -115,6 +131,12 @@ export function loadFaultScenario(file: string, diags: Diagnostics): { source: Y
       return;
     }
     misplaced(["delay", "rate", "loss"], "only applies to a network change");
+    if (kinds[0] === "remove_host" || kinds[0] === "restore_host") {
+      misplaced(["host"], `is not needed: the host is the value of ${kinds[0]}`);
+      const host = e[kinds[0]]!;
+      events.push(kinds[0] === "remove_host" ? { line, atMs, action: "remove_host", host } : { line, atMs, action: "restore_host", host });
+      return;
+    }
     if (e.host === undefined) {
       diags.add({ location: source.locate(where), message: `missing required key 'host' in faults.${i}` });
       return;

@@ -16,7 +16,7 @@ export type Verdict = "clean" | "degraded" | "failed";
 export interface HealthReason {
   /** How bad this one is on its own: the run's verdict is the worst of its reasons. */
   severity: "degraded" | "failed";
-  kind: "run-failed" | "interrupted" | "stopped-early" | "service-down" | "fault-not-applied" | "no-results" | "frames-lost" | "windows-missing" | "exited-early" | "not-finalised" | "not-collected" | "host-unreachable";
+  kind: "run-failed" | "interrupted" | "stopped-early" | "service-down" | "fault-not-applied" | "no-results" | "frames-lost" | "windows-missing" | "exited-early" | "not-finalised" | "not-collected" | "host-unreachable" | "host-removed";
   /** What it is about: a camera, a gateway, a program, a host. */
   subject: string;
   host?: string;
@@ -388,6 +388,21 @@ export function judgeRun(data: RunData, ev: RunEvidence, recorded?: RecordedStat
       notes.push(`scheduled fault at +${f.scheduledS}s on ${f.host}: ${f.description} (${f.startedAt} -> ${f.endedAt})`);
       timeline.push({ at: f.startedAt, kind: "fault", label: f.description });
     }
+  }
+  // A host removed on purpose took part in only some of the run: the verdict says so, with when it left and
+  // came back (the host's own times), whatever the accounting finds.
+  for (const f of ev.faults.filter((x) => x.outcome === "0" && x.description.startsWith(`${x.host} removed (`))) {
+    const restore = ev.faults.find((x) => x.host === f.host && x.description.startsWith(`${x.host} restored (`) && x.scheduledS > f.scheduledS);
+    const back = restore?.outcome === "0" ? `restored at ${restore.startedAt} (services and launch steps started again by ${restore.endedAt})` : restore ? `its restore failed (${restore.outcome})` : "not restored";
+    reasons.push({
+      severity: "degraded",
+      kind: "host-removed",
+      subject: `host ${f.host}`,
+      host: f.host,
+      at: f.startedAt,
+      message: `${f.host} was removed on purpose at ${f.startedAt} (+${f.scheduledS}s: its processes and containers killed, its network cut) and ${back}`,
+      evidence: [`faults.log: ${f.detail}`, ...(restore ? [`faults.log: ${restore.detail}`] : [])],
+    });
   }
   // A reason a scheduled fault explains says so: a fault on its host (or, for the pipeline's own reasons,
   // anywhere) that began up to 30 s before it or within 10 s after (a window open when it began).
