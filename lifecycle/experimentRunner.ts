@@ -100,7 +100,7 @@ export async function runExperiment(o: ExperimentOptions): Promise<RunOutcome[]>
           : undefined;
         faults?.start();
         const explain = (e: WatchEvent) => {
-          const f = faults?.explains(e.host, e.subject);
+          const f = faults?.explains(e.host, e.subject, e.at);
           return f ? `scheduled fault at +${f.atMs / 1000}s: ${f.description}` : undefined;
         };
         const watcher = startWatcher(targets, outcome.resultsFolder, o, explain, (e) => {

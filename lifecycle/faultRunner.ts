@@ -41,7 +41,11 @@ export class FaultRunner {
   ) {}
 
   /** Schedules every fault relative to now (the end of launch). */
+  /** When the faults were scheduled from (the end of launch, this machine's clock). */
+  private startedAt?: number;
+
   start(): void {
+    this.startedAt = Date.now();
     if (this.o.logFile) {
       fs.mkdirSync(path.dirname(this.o.logFile), { recursive: true });
       fs.writeFileSync(this.o.logFile, FAULTS_LOG_HEADER + "\n");
@@ -104,9 +108,11 @@ export class FaultRunner {
   }
 
   /** Whether a watch event on `host` about `subject` at `at` is what a scheduled fault did. */
-  explains(host: string, subject: string): PlannedFault | undefined {
-    // Whatever the watch sees of a removed host (silent, its tasks and containers gone, started again) is the removal.
-    const removal = this.faults.find((f) => f.kind === "remove_host" && f.host === host);
+  explains(host: string, subject: string, at?: string): PlannedFault | undefined {
+    // Whatever the watch sees of a removed host from its removal on (silent, its tasks and containers gone,
+    // started again) is the removal; before it, the host's events are its own.
+    const t = at ? Date.parse(at) : NaN;
+    const removal = this.faults.find((f) => f.kind === "remove_host" && f.host === host && (this.startedAt === undefined || !Number.isFinite(t) || t >= this.startedAt + f.atMs - 1000));
     if (removal) return removal;
     return this.faults.find(
       (f) =>

@@ -8,7 +8,7 @@ import { mqttTopic, mqttUrl, nonNegativeInt, positiveInt, positiveNumber } from 
 import { PerSecondCounter } from "../shared/per-second-counter";
 import { runProgram, sleep } from "../shared/program";
 import { SummaryFile } from "../shared/summary-file";
-import { datasetSource, FrameSource, syntheticSource } from "./frame-source";
+import { datasetSource, DEFAULT_FRAME_SIZE, FrameSource, syntheticSource } from "./frame-source";
 
 interface Options {
   camera: number;
@@ -37,8 +37,8 @@ const command = new Command("camera")
   .option("--fps <n>", "frames per second", positiveNumber, 10)
   .option("--dataset <dir>", "read frames from this folder (PGM files + truth.csv) instead of synthesizing")
   .option("--seed <n>", "scene seed for synthetic frames", nonNegativeInt, 1)
-  .option("--width <px>", "synthetic frame width", positiveInt, 80)
-  .option("--height <px>", "synthetic frame height", positiveInt, 60)
+  .option("--width <px>", "synthetic frame width", positiveInt, DEFAULT_FRAME_SIZE.width)
+  .option("--height <px>", "synthetic frame height", positiveInt, DEFAULT_FRAME_SIZE.height)
   .option("--area <name>", "area the camera watches (default: area-<(camera-1) mod areas + 1>)")
   .option("--areas <n>", "number of areas cameras are spread over when --area is not given", positiveInt, 4)
   .option("--connect-timeout <ms>", "give up if the broker is unreachable this long", positiveInt, 10000)
