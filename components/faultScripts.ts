@@ -1,6 +1,6 @@
 import { tcApplyScript } from "../netem/tcScript";
 import { PlannedFault } from "../planner/faultPlan";
-import { relaunchScript, stepScript } from "./hostScripts";
+import { monitorScript, relaunchScript, stepScript } from "./hostScripts";
 import { hostWorkDir, shq } from "./shell";
 
 /**
@@ -85,11 +85,12 @@ export function faultScripts(f: PlannedFault, experimentId: string, allowMissing
             'mkdir -p "$D/log"; rc=0',
             stamp("START"),
             ...f.services.map((c) => `$SUDO docker start ${shq(c)} >/dev/null || { echo "service container ${c} did not start"; rc=1; }`),
+            ...(f.monitoring !== undefined ? [`( ${monitorScript(experimentId, f.monitoring)}\n) >>"$D/log/restore-${f.host}.log" 2>&1 || { echo "monitoring did not start again"; rc=1; }`] : []),
             ...f.launch.map((step) => `( ${stepScript(step, experimentId, RESTORE_SYNC_TASK_SECONDS)}
 ) >>"$D/log/restore-${f.host}.log" 2>&1 || { echo "launch step ${step.id} failed: $(tail -n 2 "$D/log/restore-${f.host}.log" | tr '\\n' ' ')"; rc=1; }`),
             stamp("END"),
             `[ -s ${shq(rec)} ] && echo "host record: $(tr '\\n' ';' < ${shq(rec)})"`,
-            `echo "started ${f.services.length} service container(s), ran ${f.launch.length} launch step(s) again"`,
+            `echo "started ${f.services.length} service container(s)${f.monitoring !== undefined ? " and its monitoring" : ""}, ran ${f.launch.length} launch step(s) again"`,
             "exit $rc",
           ].join("\n"),
         },

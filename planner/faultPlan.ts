@@ -22,7 +22,7 @@ export type PlannedFault = { atMs: number; line: number; description: string } &
    */
   | { kind: "remove_host"; host: string; forMs: number; peers: string[]; containers: string[] }
   /** The removed host is back: its service containers started again, then its launch steps run again. */
-  | { kind: "restore_host"; host: string; removedAtMs: number; services: string[]; launch: WorkflowStep[] }
+  | { kind: "restore_host"; host: string; removedAtMs: number; services: string[]; launch: WorkflowStep[]; monitoring?: string }
 );
 
 export function planFaults(file: string, plan: Plan, diags: Diagnostics): PlannedFault[] {
@@ -97,7 +97,9 @@ export function planFaults(file: string, plan: Plan, diags: Diagnostics): Planne
         return;
       }
       const launch = plan.steps.filter((s) => s.host === e.host && s.phase === "launch");
-      out.push({ ...base, kind: "restore_host", host: e.host, removedAtMs: r.fromMs, services: serviceContainers(plan, e.host), launch, description: `${e.host} restored (services started, launch steps run again)` });
+      // Its monitoring agent too, with the options the deployment started it with.
+      const monitoring = hosts.get(e.host)!.monitored && plan.monitoring ? plan.monitoring.options : undefined;
+      out.push({ ...base, kind: "restore_host", host: e.host, removedAtMs: r.fromMs, services: serviceContainers(plan, e.host), launch, monitoring, description: `${e.host} restored (services started, launch steps run again)` });
       return;
     }
     if (e.action === "link_down") {

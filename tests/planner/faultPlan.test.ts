@@ -137,6 +137,8 @@ test("remove and restore a host: the removal kills what the host runs and cuts i
   const restore = faults[2] as Extract<(typeof faults)[number], { kind: "restore_host" }>;
   expect(restore.removedAtMs).toBe(30000);
   expect(restore.services).toEqual(["e2c-fog-2-mosquitto"]);
+  // Its monitoring agent is started again with the scenario's options (Mosquitto has the monitoring role).
+  expect(restore.monitoring).toBe(plan.monitoring!.options);
   expect(restore.launch.map((s) => s.id)).toEqual(plan.steps.filter((s) => s.host === "e2c-fog-2" && s.phase === "launch").map((s) => s.id));
   expect(restore.launch.length).toBeGreaterThan(0);
 });
