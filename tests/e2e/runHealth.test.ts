@@ -51,12 +51,13 @@ maybe("a gateway killed during a run", () => {
     setConfigAsCli(stackFile, workspace.passphrase, {});
     const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
     // The kill comes while the cameras send (they run 15 s, started during launch, before up returns).
+    // Both are done on the emulated hosts themselves, with their own docker command, as on a real host.
     const killer = setInterval(() => {
-      if (killedAt || !spawnSync("docker", ["ps", "-q", "--filter", `name=^${FIRST_CAMERA}$`], { encoding: "utf8" }).stdout.trim()) return;
+      if (killedAt || !spawnSync("docker", ["exec", "e2c-edge-1", "docker", "ps", "-q", "--filter", `name=^${FIRST_CAMERA}$`], { encoding: "utf8" }).stdout?.trim()) return;
       killedAt = -1;
       setTimeout(() => {
         killedAt = Date.now();
-        execFileSync("docker", ["kill", GATEWAY_CONTAINER]);
+        execFileSync("docker", ["exec", "e2c-fog-1", "docker", "kill", GATEWAY_CONTAINER]);
       }, KILL_AFTER_MS);
     }, 250);
     const sink = new PassThrough();
