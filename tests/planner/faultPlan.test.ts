@@ -177,3 +177,11 @@ test("a removal without restore, a restore without removal, an event on a remove
     `${file}:17:18: faults.6: e2c-fog-1 is removed and never restored (its network stays cut: nothing could stop its experiment or fetch its results); expected a later event "restore_host: e2c-fog-1"`,
   ]);
 });
+
+test("the README's fault scenario example is valid against the local stack", () => {
+  const readme = fs.readFileSync(path.join(PROJECT, "README.md"), "utf8");
+  const example = [...readme.matchAll(/```yaml\n(faults:\n[\s\S]*?)```/g)].map((m) => m[1]);
+  expect(example).toHaveLength(1);
+  const faults = faultsFromFile(write(example[0]), plan);
+  expect(faults.map((f) => f.kind)).toEqual(["application", "container", "network", "network", "link_down", "remove_host", "restore_host"]);
+});
