@@ -80,8 +80,8 @@ export function planFaults(file: string, plan: Plan, diags: Diagnostics): Planne
       return;
     }
     if (e.action === "remove_host") {
-      const r = removals.find((x) => x.index === i)!;
-      if (r.toMs === undefined) {
+      const r = removals.find((x) => x.index === i);
+      if (r?.toMs === undefined) {
         diags.add({ location: source.locate([...where, hostKey]), message: `faults.${i}: ${e.host} is removed and never restored (its network stays cut: nothing could stop its experiment or fetch its results)`, expected: `a later event "restore_host: ${e.host}"` });
         return;
       }
