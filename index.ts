@@ -4,6 +4,7 @@ import { deployTestbed } from "./components";
 import { Diagnostics } from "./model/diagnostic";
 import { CONFIG_NAMESPACE } from "./model/schemas/stackSchema";
 import { deployerImageIds } from "./model/deployerImages";
+import { deployerBuilds } from "./model/deployerBuilds";
 import { loadScenario } from "./model/loadScenario";
 import { loadStackFile, stackFileName } from "./model/loadStack";
 import { planExperiment } from "./planner/planExperiment";
@@ -32,7 +33,7 @@ const testbed = deployTestbed({
   resultsDir: settings!.resultsDir,
   images: settings!.images,
   allowMissingNetem: settings!.allowMissingNetem,
-  // `host` on bare metal; the local testbed's `container:{host}` puts services in their host's namespace.
+  // `host` unless the stack says otherwise (`{host}` = the host's name).
   networkMode: (host) => hostTemplate(settings!.hostLayout.containerNetwork, host.name),
   sshPrivateKey: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("sshPrivateKey"),
   bootstrapHosts: settings!.bootstrapHosts,
@@ -42,12 +43,13 @@ const testbed = deployTestbed({
           kind: "registry",
           registry: settings!.registry && { ...settings!.registry, password: new pulumi.Config(CONFIG_NAMESPACE).requireSecret("registryPassword") },
         }
-      : { kind: "transfer" },
+      : settings!.imageSource === "build"
+        ? {
+            kind: "build",
+            ...deployerBuilds(plan!.hosts.flatMap((h) => h.images), settings!.build.contextsDir, settings!.build.baseImage),
+          }
+        : { kind: "transfer" },
   deployerImageIds: settings!.imageSource === "transfer" ? deployerImageIds(plan!.hosts.flatMap((h) => h.images)) : {},
-  localTestbed: settings!.localTestbed && {
-    testbed: settings!.localTestbed,
-    dataDirOf: (host) => hostTemplate(settings!.hostLayout.dataDir, host.name),
-  },
 });
 
 export const experimentId = testbed.experimentId;

@@ -3,12 +3,14 @@ import * as path from "path";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
+import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
 import { healthLines } from "../report/runHealth";
 import { buildReport } from "../report/buildReport";
 import { faultsFromFile } from "../planner/faultPlan";
 import { planFromFiles } from "../planner/planFromFiles";
 import { wholeNumber } from "./wholeNumber";
+import { ensureLocalHosts, localHostsOf, publicKeyOf } from "../testbed/localHosts";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -32,6 +34,8 @@ const program = new Command("experiment")
     const stackFile = path.join(PROJECT_DIR, stackFileName(o.stack));
     const plannedFaults = o.faults ? { planned: faultsFromFile(path.resolve(o.faults), planFromFiles({ stackFile })), allowMissingNetem: settings!.allowMissingNetem } : undefined;
     const backend = chooseBackend(PROJECT_DIR, o.stack, o.engine, o.sshKey);
+    // The local testbed's bare hosts exist before its runs, as reserved nodes do.
+    if (settings!.localTestbed) await ensureLocalHosts(localHostsOf(settings!), publicKeyOf(new StackWorkspace(PROJECT_DIR, o.stack, undefined, o.sshKey).sshKeyFile));
     const resultsRoot = path.join(settings!.resultsDir, o.stack);
     const outcomes = await runExperiment({ backend, repeat: o.repeat, durationSeconds: o.duration ?? settings!.durationSeconds, resultsRoot, watch: { stopOnFault: o.stopOnFault ?? false }, faults: plannedFaults });
     for (const r of outcomes) {

@@ -8,6 +8,7 @@ import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { Diagnostics } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { buildReport } from "../report/buildReport";
+import { ensureLocalHosts, localHostsOf, publicKeyOf } from "../testbed/localHosts";
 
 /**
  * `npm run local:up` / `npm run local:down`: the `local` stack with `pulumi up` / `pulumi destroy`, for
@@ -44,6 +45,8 @@ program
     await ensureImages(PROJECT_DIR, say);
     const workspace = new StackWorkspace(PROJECT_DIR, STACK);
     for (const made of workspace.ensure()) say(`made ${made}`);
+    // The bare hosts first (kept after `down`, as reserved nodes; `npm run local:hosts -- down` removes them).
+    await ensureLocalHosts(localHostsOf(loadStackFile(path.join(PROJECT_DIR, stackFileName(STACK)), new Diagnostics())!), publicKeyOf(workspace.sshKeyFile));
     const outputs = await new PulumiBackend(PROJECT_DIR, STACK, workspace).up({}, (l) => console.log(l));
     console.log(JSON.stringify(outputs, null, 2));
     say("running; `npm run local:down` finalizes, collects the results and tears the testbed down");

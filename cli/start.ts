@@ -5,6 +5,7 @@ import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
 import { healthLines } from "../report/runHealth";
 import { ensureDockerEngine, ensureImages } from "../lifecycle/localMachine";
 import { StackWorkspace } from "../lifecycle/stackWorkspace";
+import { ensureLocalHosts, localHostsOf, publicKeyOf } from "../testbed/localHosts";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { buildReport } from "../report/buildReport";
@@ -41,6 +42,10 @@ const program = new Command("start")
     say("images: checking (the first build takes about 5 minutes)");
     await ensureImages(PROJECT_DIR, say);
     const backend = chooseBackend(PROJECT_DIR, STACK, o.engine);
+    // The bare hosts, as a researcher's reserved nodes: made when missing, kept afterwards (a second run
+    // finds their engines and images; `npm run local:hosts -- down` removes them).
+    say("hosts: starting the bare hosts that are not running");
+    await ensureLocalHosts(localHostsOf(settings!), publicKeyOf(new StackWorkspace(PROJECT_DIR, STACK).sshKeyFile));
     say(
       backend.name === "pulumi"
         ? `deploying with the Pulumi CLI (state in ${new StackWorkspace(PROJECT_DIR, STACK).stateDir})`

@@ -4,14 +4,20 @@ import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { PlannedHost } from "../planner/planTypes";
 import { RunContext, commandTimeouts, localSshEnvironment } from "./context";
-import { pullScript, transferScript } from "./imageScripts";
+import { HostBuild, buildScript, pullScript, transferScript } from "./imageScripts";
+import { shq } from "./shell";
 import { localSshPrelude } from "./ssh";
 
 /** Where the images of the hosts come from (`edge2cloud:imageSource`). */
 export type ImageSource =
   | { kind: "transfer" }
   /** Pulled by each host; the password is a Pulumi secret. */
-  | { kind: "registry"; registry?: { address: string; username: string; password: pulumi.Input<string> } };
+  | { kind: "registry"; registry?: { address: string; username: string; password: pulumi.Input<string> } }
+  /**
+   * Built on each host from the project's Dockerfiles: per image, its staged context and inputs hash
+   * (undefined: nothing staged, which fails that host's command with what to run), and the base image.
+   */
+  | { kind: "build"; baseImage: string; contexts: Record<string, Omit<HostBuild, "baseImage"> | undefined>; index: string };
 
 export interface HostImagesArgs {
   host: PlannedHost;
@@ -50,9 +56,7 @@ export class HostImages extends pulumi.ComponentResource {
     const { host, run, source } = args;
     for (const image of host.images) {
       const record = run.runDir.apply((d) => imageRecordFile(d, host.name));
-      const script = record.apply((rec) =>
-        ["set -u", localSshPrelude(host, run.ssh), source.kind === "transfer" ? transferScript(host.name, image, rec, transferLockDir()) : pullScript(host.name, image, rec, source.registry)].join("\n"),
-      );
+      const script = record.apply((rec) => ["set -u", localSshPrelude(host, run.ssh), imageScript(source, host.name, image, rec)].join("\n"));
       const cmd = new command.local.Command(
         `${name}-${image.replace(/[^A-Za-z0-9.-]/g, "-")}`,
         {
@@ -61,8 +65,13 @@ export class HostImages extends pulumi.ComponentResource {
           interpreter: ["/bin/bash", "-c"],
           environment: localSshEnvironment(run),
           ...(source.kind === "registry" && source.registry ? { stdin: pulumi.secret(source.registry.password) } : {}),
-          // A new build of the image on the deployer (another ID) sends it again.
-          triggers: source.kind === "transfer" ? [args.deployerImageIds[image] ?? "absent"] : [image],
+          // A new build of the image on the deployer (another ID) sends it again; new build inputs build again.
+          triggers:
+            source.kind === "transfer"
+              ? [args.deployerImageIds[image] ?? "absent"]
+              : source.kind === "build"
+                ? [source.contexts[image]?.inputs ?? "absent"]
+                : [image],
         },
         {
           parent: this,
@@ -76,5 +85,23 @@ export class HostImages extends pulumi.ComponentResource {
       this.imageIds[image] = cmd.stdout.apply((out) => out.trim().split("\n").pop() ?? "");
     }
     this.registerOutputs({ images: host.images });
+  }
+}
+
+/** The deployer-side script that puts `image` on `host` from `source`, recording into `rec`. */
+function imageScript(source: ImageSource, host: string, image: string, rec: string): string {
+  switch (source.kind) {
+    case "transfer":
+      return transferScript(host, image, rec, transferLockDir());
+    case "registry":
+      return pullScript(host, image, rec, source.registry);
+    case "build": {
+      const c = source.contexts[image];
+      if (!c) {
+        const why = `no staged build context for ${image} (host ${host}) in ${source.index}: run REBUILD=1 npm run local:images, which stages every image's context there`;
+        return `echo ${shq(why)} >&2; exit 1`;
+      }
+      return buildScript(host, image, rec, transferLockDir(), { ...c, baseImage: source.baseImage });
+    }
   }
 }

@@ -1,6 +1,5 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { LocalTestbedDecl } from "../model/stackTypes";
 import { hostShaping } from "../netem/netemPlan";
 import { Plan, PlannedHost, PlannedService, ServiceKind } from "../planner/planTypes";
 import { CloudLayer } from "./cloudLayer";
@@ -13,7 +12,6 @@ import { HostGroupArgs, NetworkModeArg } from "./hostGroup";
 import { HostWorkflow } from "./hostWorkflow";
 import { ImageSource } from "./hostImages";
 import { HostPreparation } from "./hostPreparation";
-import { LocalTestbed } from "./localTestbed";
 import { RunRecords } from "./runRecords";
 import { MetricsCollector, monitorKey } from "./metricsCollector";
 import { NetemLink } from "./netemLink";
@@ -41,8 +39,6 @@ export interface TestbedArgs {
   imageSource?: ImageSource;
   /** `transfer`: the deployer's image IDs by name (read by the entry point; a change re-sends). */
   deployerImageIds?: Record<string, string | undefined>;
-  /** The local testbed: the program makes the emulated hosts itself, before anything reaches them. */
-  localTestbed?: { testbed: LocalTestbedDecl; dataDirOf: (host: PlannedHost) => string };
 }
 
 /** What a user needs next, as stack outputs. */
@@ -138,25 +134,8 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
   const ssh: LocalSshFiles = { keyFile: path.join(sshDir, "id"), knownHostsFile: path.join(sshDir, "known_hosts") };
   const sshPrivateKey = pulumi.secret(args.sshPrivateKey);
   const run = new ExperimentRun("experiment", { stack: plan.stack, resultsDir: args.resultsDir, ssh, sshPrivateKey });
-  // Everything that reaches a host depends on the key file (local commands) or on `hostsReady` (remote
-  // connections); on the local testbed both wait for the emulated hosts, which are removed last at destroy.
   // The validation records are written first and completed last, after every host's files are fetched.
   const records = new RunRecords("records", { plan, runDir: run.runDir, dependsOn: [run.keyFile] });
-  let keyGate: pulumi.Resource = records.command;
-  let hostsReady: pulumi.Output<unknown> | undefined;
-  let localTestbed: LocalTestbed | undefined;
-  if (args.localTestbed) {
-    localTestbed = new LocalTestbed("local-testbed", {
-      testbed: args.localTestbed.testbed,
-      hosts: plan.hosts,
-      dataDirOf: args.localTestbed.dataDirOf,
-      keyFile: ssh.keyFile,
-      keyFileResource: records.command,
-      experimentId: run.experimentId,
-    });
-    keyGate = localTestbed.gate;
-    hostsReady = localTestbed.gate.stdout;
-  }
   const graph = new DeferredGraph();
   const reachCtx: RunContext = {
     stack: plan.stack,
@@ -164,12 +143,12 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     runDir: run.runDir,
     sshPrivateKey,
     ssh,
-    keyFile: keyGate,
-    hostsReady,
+    keyFile: records.command,
     graph,
     timeouts: DEFAULT_TIMEOUTS,
   };
-  // Packages and images first, on every host: everything else reaches a host only after its preparation.
+  // Packages and images first, on every host (they need only the key file): everything else reaches a host
+  // after every host's preparation, through `keyFile` (local commands) or `hostsReady` (remote connections).
   const preparation = new HostPreparation("hosts", {
     hosts: plan.hosts,
     bootstrap: args.bootstrapHosts ?? true,
@@ -177,9 +156,7 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     deployerImageIds: args.deployerImageIds ?? {},
     run: reachCtx,
   });
-  keyGate = preparation.gate;
-  hostsReady = preparation.gate.stdout;
-  const ctx: RunContext = { ...reachCtx, keyFile: keyGate, hostsReady };
+  const ctx: RunContext = { ...reachCtx, keyFile: preparation.gate, hostsReady: preparation.gate.stdout };
 
   const hostsByName = new Map(plan.hosts.map((h) => [h.name, h]));
   const netem: Record<string, NetemLink> = {};

@@ -34,9 +34,12 @@ declare -A tags=(
   [flink]="surveillance-flink:$FLINK_VERSION" [mosquitto]=surveillance-mosquitto:2.0.11
   [apps]=surveillance-apps:1.0.0
 )
+# contexts.tsv: image, staged context, build arguments besides BASE; what `imageSource: build` sends to hosts.
+: >"$build_dir/contexts.tsv"
 for name in zookeeper kafka flink mosquitto apps; do
   echo "build.sh: ${tags[$name]}"
   extra=(); [[ $name == apps ]] && extra=(--build-arg NODE_VERSION="$node_major")
+  printf '%s\t%s\t%s\n' "${tags[$name]}" "$build_dir/$name" "$([[ $name == apps ]] && echo "NODE_VERSION=$node_major")" >>"$build_dir/contexts.tsv"
   # Quiet unless it fails (the legacy builder prints a deprecation notice on every build).
   docker build -q --build-arg BASE="$base" "${extra[@]}" -t "${tags[$name]}" "$build_dir/$name" \
     >"$build_dir/$name.log" 2>&1 || { cat "$build_dir/$name.log" >&2; exit 1; }

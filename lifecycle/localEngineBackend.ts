@@ -21,6 +21,8 @@ export class LocalEngineBackend implements DeploymentBackend {
     /** The settings the program reads (the project's `Pulumi.<stack>.yaml` or a test's copy). */
     private readonly stackFile: string,
     private readonly workspace: StackWorkspace,
+    /** Evaluates the program afresh for each `up`, as the CLI's new process does (jest has its own registry). */
+    private readonly load: (file: string) => unknown = (file) => freshRequire(projectDir, file),
   ) {}
 
   async up(env: Record<string, string>, log: (line: string) => void): Promise<Record<string, unknown>> {
@@ -33,7 +35,7 @@ export class LocalEngineBackend implements DeploymentBackend {
       onFailed: (type, name, e) => log(`FAILED ${type} ${name}: ${e.message}`),
     });
     const index = path.join(this.projectDir, "index.ts");
-    return this.engine.up("edge2cloud", this.stackName, config, secretKeys, () => freshRequire(this.projectDir, index));
+    return this.engine.up("edge2cloud", this.stackName, config, secretKeys, () => this.load(index));
   }
 
   /** What the last `up` created, in order of completion (for benchmarks and tests). */

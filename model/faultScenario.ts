@@ -15,7 +15,7 @@ import { YamlSource } from "./yamlSource";
  *     restart: e2c-fog-1-gateway       # a service container or an application the workflow runs
  *   - at: 30s
  *     host: e2c-cloud-kafka
- *     kill: e2c-cloud-kafka-leader
+ *     kill: leader
  *   - at: 40s
  *     network: 1                       # network.yaml entry (0-based): new values, changed in place
  *     rate: 10mbit

@@ -1,4 +1,5 @@
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { Diagnostics } from "./diagnostic";
 import { readCliForms } from "./cliConfigForms";
@@ -18,7 +19,14 @@ export const STACK_DEFAULTS = {
   dataDir: "/opt/e2c",
   containerNetwork: "host",
   containerPrefix: "",
+  /** The base image of the project's Dockerfiles (docker/make-base.sh), sent to hosts that build. */
+  buildBase: "surveillance-base:bookworm",
 } as const;
+
+/** Where docker/build.sh stages the images' build contexts (its own default). */
+export function defaultBuildContextsDir(): string {
+  return process.env.BUILD_DIR ?? path.join(os.tmpdir(), "surveillance-docker");
+}
 
 /** Stack files are `Pulumi.<stack>.yaml` beside `Pulumi.yaml`. */
 export function stackFileName(stack: string): string {
@@ -130,7 +138,11 @@ export function loadStackFile(file: string, diags: Diagnostics): StackSettings |
     images: get<Record<string, string>>("images") ?? {},
     allowMissingNetem: get<boolean>("allowMissingNetem") ?? false,
     bootstrapHosts: get<boolean>("bootstrapHosts") ?? true,
-    imageSource: get<"transfer" | "registry">("imageSource") ?? "transfer",
+    imageSource: get<"transfer" | "registry" | "build">("imageSource") ?? "transfer",
+    build: {
+      contextsDir: resolve(get<string>("buildContexts") ?? defaultBuildContextsDir()),
+      baseImage: get<string>("buildBase") ?? STACK_DEFAULTS.buildBase,
+    },
     registry: get<{ address: string; username: string }>("registry"),
     secretKeys: Object.entries(config)
       .filter(([, v]) => typeof v === "object" && v !== null && "secure" in v)

@@ -60,8 +60,13 @@ export interface StackSettings {
   images: Record<string, string>;
   /** Install what each host needs before using it (false: the user prepares the hosts). */
   bootstrapHosts: boolean;
-  /** Where hosts get their images: streamed from the deployer's engine, or pulled from a registry. */
-  imageSource: "transfer" | "registry";
+  /** Where hosts get their images: streamed from the deployer's engine, pulled from a registry, or built on the host. */
+  imageSource: "transfer" | "registry" | "build";
+  /**
+   * `build`: the folder of the staged build contexts (docker/build.sh's `$BUILD_DIR`, listed in its
+   * `contexts.tsv`) and the base image every Dockerfile starts `FROM` (sent from the deployer's engine).
+   */
+  build: { contextsDir: string; baseImage: string };
   /** Registry the hosts log in to before pulling (its password is the secret `registryPassword`). */
   registry?: { address: string; username: string };
   /** Run without network emulation where a kernel lacks netem, and record that none was applied. */

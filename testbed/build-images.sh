@@ -5,7 +5,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 base=${BASE_IMAGE:-surveillance-base:bookworm}
-host_image=${HOST_IMAGE:-e2c-host:local}
+host_image=${HOST_IMAGE:-e2c-host:bare}
 
 "$here/start-dockerd.sh"
 

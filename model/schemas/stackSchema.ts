@@ -69,7 +69,12 @@ export const stackSchema = {
         },
         [`${CONFIG_NAMESPACE}:sshPrivateKey`]: secret,
         [`${CONFIG_NAMESPACE}:bootstrapHosts`]: { type: "boolean", expected: "true (install what each host needs) or false (you prepare the hosts)" },
-        [`${CONFIG_NAMESPACE}:imageSource`]: { enum: ["transfer", "registry"], expected: "transfer (from this machine's Docker engine over SSH) or registry (pulled by each host)" },
+        [`${CONFIG_NAMESPACE}:imageSource`]: {
+          enum: ["transfer", "registry", "build"],
+          expected: "transfer (from this machine's Docker engine over SSH), registry (pulled by each host) or build (the project's Dockerfiles built on each host)",
+        },
+        [`${CONFIG_NAMESPACE}:buildContexts`]: { type: "string", minLength: 1, expected: "the folder where docker/build.sh staged the build contexts (its BUILD_DIR)" },
+        [`${CONFIG_NAMESPACE}:buildBase`]: { type: "string", minLength: 1, expected: "the base image the Dockerfiles start FROM, in this machine's Docker engine" },
         [`${CONFIG_NAMESPACE}:registry`]: {
           type: "object",
           required: ["address", "username"],

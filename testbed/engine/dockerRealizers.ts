@@ -3,12 +3,26 @@ import { Realizer, ResourceContext } from "./realizer";
 import { checkKeys, str } from "./strictInputs";
 
 /**
- * Docker resources on this machine's engine. The program's providers reach each emulated host's daemon over
- * SSH; every emulated host's Docker CLI talks to this same engine through its mounted socket, so creating
- * the container here directly is what the provider's path ends in.
+ * The Docker CLI of the daemon a resource's provider names: this machine's engine without a provider (or
+ * with one that names no host), a host's engine for `ssh://user@host:port`, reached as the real provider
+ * reaches it: the local `ssh` with the provider's `sshOpts`, running `docker` on the host.
  */
-async function docker(args: string[], what: string, timeoutMs?: number): Promise<string> {
-  const res = await runProcess(["docker", ...args], { timeoutMs });
+export type DockerCli = (args: string[]) => string[];
+
+export function dockerCli(provider?: Record<string, unknown>): DockerCli {
+  const host = provider?.host as string | undefined;
+  if (!host) return (args) => ["docker", ...args];
+  const m = /^ssh:\/\/(?:([^@]+)@)?([^:/]+)(?::(\d+))?\/?$/.exec(host);
+  if (!m) throw new Error(`the local engine reaches Docker daemons locally or over ssh://, not ${host}`);
+  const [, user, address, port] = m;
+  // Provider inputs reach the engine as Pulumi sends provider config: non-strings JSON-encoded.
+  const raw = provider?.sshOpts;
+  const opts = (typeof raw === "string" ? JSON.parse(raw) : (raw ?? [])) as string[];
+  return (args) => ["ssh", ...opts, "-p", port ?? "22", `${user ? `${user}@` : ""}${address}`, "--", shellJoin(["docker", ...args])];
+}
+
+async function docker(cli: DockerCli, args: string[], what: string, timeoutMs?: number, stdin?: string): Promise<string> {
+  const res = await runProcess(cli(args), { timeoutMs, stdin });
   if (res.code !== 0) throw new Error(`${what}: docker ${args.slice(0, 3).join(" ")} ... exited ${res.code}: ${res.stderr.trim()}`);
   return res.stdout.trim();
 }
@@ -26,12 +40,12 @@ export const remoteImage: Realizer = {
   async create(r) {
     checkKeys(r.type, r.name, r.inputs, ["name", "keepLocally", "forceRemove"]);
     const name = str(r.inputs.name, `${r.name} name`);
-    const res = await runProcess(["docker", "image", "inspect", "-f", "{{.Id}}", name]);
+    const res = await runProcess(dockerCli(r.provider)(["image", "inspect", "-f", "{{.Id}}", name]));
     if (res.code !== 0) throw new Error(`image ${name} is not on this machine and cannot be pulled here; build it first (npm run local:images)`);
     return { ...r.inputs, imageId: res.stdout.trim(), repoDigest: name };
   },
   async delete(r) {
-    if (r.inputs.keepLocally === false) await docker(["image", "rm", String(r.inputs.name)], r.name);
+    if (r.inputs.keepLocally === false) await docker(dockerCli(r.provider), ["image", "rm", String(r.inputs.name)], r.name);
   },
 };
 
@@ -49,11 +63,11 @@ export const dockerNetwork: Realizer = {
     for (const [k, v] of Object.entries((r.inputs.options as Record<string, string>) ?? {})) args.push("--opt", `${k}=${v}`);
     if (r.inputs.internal) args.push("--internal");
     if (r.inputs.attachable) args.push("--attachable");
-    const id = await docker([...args, str(r.inputs.name, `${r.name} name`)], r.name);
+    const id = await docker(dockerCli(r.provider), [...args, str(r.inputs.name, `${r.name} name`)], r.name);
     return { ...r.inputs, id };
   },
   async delete(r) {
-    await docker(["network", "rm", String(r.inputs.name)], r.name);
+    await docker(dockerCli(r.provider), ["network", "rm", String(r.inputs.name)], r.name);
   },
 };
 
@@ -113,20 +127,22 @@ export const dockerContainer: Realizer = {
     args.push(str(i.image, `${r.name} image`));
     if (i.entrypoints?.length > 1) args.push(...i.entrypoints.slice(1));
     if (i.command?.length) args.push(...i.command);
-    const id = await docker(args, r.name);
+    const cli = dockerCli(r.provider);
+    const id = await docker(cli, args, r.name);
     for (const u of i.uploads ?? []) {
       if (u.content === undefined) throw new Error(`${r.name}: only uploads with content are supported`);
-      await uploadFile(name, u.file, u.content, !!u.executable);
+      await uploadFile(cli, name, u.file, u.content, !!u.executable);
     }
-    if (i.start !== false) await docker(["start", name], r.name);
-    if (i.wait) await waitHealthy(name, (i.waitTimeout ?? 60) * 1000, r.name);
+    if (i.start !== false) await docker(cli, ["start", name], r.name);
+    if (i.wait) await waitHealthy(cli, name, (i.waitTimeout ?? 60) * 1000, r.name);
     return { ...i, id };
   },
   async delete(r) {
+    const cli = dockerCli(r.provider);
     const name = String(r.inputs.name);
     const grace = Number(r.inputs.destroyGraceSeconds ?? 0);
-    await runProcess(["docker", "stop", "-t", String(grace), name], { timeoutMs: (grace + 30) * 1000 });
-    await docker(["rm", "-f", name], r.name);
+    await runProcess(cli(["stop", "-t", String(grace), name]), { timeoutMs: (grace + 30) * 1000 });
+    await docker(cli, ["rm", "-f", name], r.name);
   },
 };
 
@@ -135,7 +151,7 @@ function shellJoin(argv: string[]): string {
 }
 
 /** `docker cp` from a tar stream, as the provider's uploads do before the container starts. */
-async function uploadFile(container: string, file: string, content: string, executable: boolean): Promise<void> {
+async function uploadFile(cli: DockerCli, container: string, file: string, content: string, executable: boolean): Promise<void> {
   const tarHeader = (name: string, size: number, mode: number) => {
     const h = Buffer.alloc(512);
     const put = (s: string, off: number, len: number) => h.write(s.slice(0, len), off, "ascii");
@@ -160,8 +176,9 @@ async function uploadFile(container: string, file: string, content: string, exec
   const tar = Buffer.concat([tarHeader(file.replace(/^\/+/, ""), body.length, executable ? 0o755 : 0o644), body, pad, Buffer.alloc(1024)]);
   const dir = "/";
   const { spawn } = await import("child_process");
+  const [bin, ...argv] = cli(["cp", "-", `${container}:${dir}`]);
   await new Promise<void>((resolve, reject) => {
-    const p = spawn("docker", ["cp", "-", `${container}:${dir}`], { stdio: ["pipe", "ignore", "pipe"] });
+    const p = spawn(bin, argv, { stdio: ["pipe", "ignore", "pipe"] });
     let err = "";
     p.stderr.on("data", (d) => (err += d));
     p.on("close", (code) => (code === 0 ? resolve() : reject(new Error(`upload of ${file} to ${container} failed: ${err}`))));
@@ -169,13 +186,13 @@ async function uploadFile(container: string, file: string, content: string, exec
   });
 }
 
-async function waitHealthy(name: string, timeoutMs: number, what: string): Promise<void> {
+async function waitHealthy(cli: DockerCli, name: string, timeoutMs: number, what: string): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const state = await docker(["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", name], what);
+    const state = await docker(cli, ["inspect", "-f", "{{.State.Status}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}", name], what);
     const [status, health] = state.split(" ");
     if (status !== "running") {
-      const logs = await runProcess(["docker", "logs", "--tail", "30", name]);
+      const logs = await runProcess(cli(["logs", "--tail", "30", name]));
       throw new Error(`${what}: container ${name} is ${status}\n${logs.stdout}${logs.stderr}`);
     }
     if (health === "healthy" || health === "none") return;

@@ -78,11 +78,14 @@ export class LocalEngine {
           const key = `${a.type}\u0000${a.name}`;
           const meta = this.pending.get(key);
           this.pending.delete(key);
-          const urn = `urn:pulumi:${stack}::${project}::${a.type}::${a.name}`;
+          // The SDK's own URN (parent types included): provider references name it.
+          const urn = meta?.urn ?? `urn:pulumi:${stack}::${project}::${a.type}::${a.name}`;
           if (!a.custom) return { id: `${a.name}`, state: a.inputs };
           const realizer = REALIZERS[a.type];
           if (!realizer) throw new Error(`the local engine cannot realise resource type ${a.type} (${a.name})`);
-          const provider = a.provider ? this.records.find((r) => a.provider!.startsWith(r.urn))?.outputs : undefined;
+          const provider = a.provider ? this.records.find((r) => a.provider!.startsWith(`${r.urn}::`))?.outputs : undefined;
+          // Never fall back to this machine's engine for a resource meant for a host's.
+          if (a.provider && !provider) throw new Error(`${a.type} ${a.name}: its provider ${a.provider} was not realised`);
           const timeouts = { createMs: parseTimeout(meta?.customTimeouts?.create, 0), deleteMs: parseTimeout(meta?.customTimeouts?.pb_delete, 0) };
           const ctx: ResourceContext = { type: a.type, name: a.name, urn, inputs: unwrapSecrets(a.inputs) as Record<string, unknown>, timeouts, provider };
           const t0 = Date.now();
@@ -142,6 +145,8 @@ export class LocalEngine {
       outputs = {};
     }
     if (failures.length) throw new Error(`up failed (${this.records.length} resources were created; destroy removes them):\n${failures.map((f) => f.message).join("\n")}`);
+    // A program module served from a cache declares nothing and hands back its last outputs: never a success.
+    if (!this.records.length) throw new Error("up failed: the program declared no resource (was it evaluated afresh? see LocalEngineBackend's loader)");
     return unwrapSecrets(await resolveOutputs(outputs)) as Record<string, unknown>;
   }
 
@@ -154,7 +159,9 @@ export class LocalEngine {
     for (const r of [...this.records].reverse()) {
       const t0 = Date.now();
       try {
-        await REALIZERS[r.type].delete({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs, timeouts: r.timeouts }, r.outputs);
+        // Deleted through the provider it was created with (providers go after what uses them).
+        const provider = r.provider ? this.records.find((p) => r.provider.startsWith(`${p.urn}::`))?.outputs : undefined;
+        await REALIZERS[r.type].delete({ type: r.type, name: r.name, urn: r.urn, inputs: r.inputs, timeouts: r.timeouts, provider }, r.outputs);
       } catch (e) {
         errors.push({ record: r, error: e as Error });
       }

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Host keys are made per container; the deployer's public key comes from AUTHORIZED_KEY.
+# Host keys are made per host; the deployer's public key comes from AUTHORIZED_KEY.
 set -eu
 ssh-keygen -A >/dev/null
 if [ -n "${AUTHORIZED_KEY:-}" ]; then

@@ -104,7 +104,7 @@ maybe("scheduled faults on the local stack", () => {
     restart: e2c-fog-1-gateway
   - at: 18s
     host: e2c-cloud-kafka
-    restart: e2c-cloud-kafka-leader
+    restart: leader
 ${netem.ok ? `  - at: ${DELAY_CHANGE_S}s\n    network: 0\n    delay: 300ms\n` : ""}  - at: ${RATE_CUT_S}s
     network: 2
     rate: ${Math.floor(cutBps / 1000)}kbit

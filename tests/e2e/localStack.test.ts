@@ -6,18 +6,23 @@ import { PassThrough } from "stream";
 import { runExperiment, RunOutcome } from "../../lifecycle/experimentRunner";
 import { LocalEngineBackend } from "../../lifecycle/localEngineBackend";
 import { StackWorkspace } from "../../lifecycle/stackWorkspace";
+import { jestLoader } from "../program/mockProgram";
 import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { Diagnostics } from "../../model/diagnostic";
 import { loadStackFile } from "../../model/loadStack";
 import { buildReport } from "../../report/buildReport";
 import { writeLocalStackCopy } from "../../testbed/localStackCopy";
+import { dockerVolumeOf, ensureLocalHosts, LocalHosts, localHostsOf, publicKeyOf, removeLocalHosts } from "../../testbed/localHosts";
 import { RunSummary } from "../../report/summarize";
+import { planFromFiles } from "../../planner/planFromFiles";
 
 /**
- * The `local` stack end to end: the real program, realised by the local engine against this machine's
- * Docker (emulated hosts over SSH, real Mosquitto, ZooKeeper, Kafka, Flink and the applications), 60 s of
- * experiment, destroy (finalize + fetch), then the report. Needs dockerd and the images
- * (`npm run local:images`; .ci/run does both).
+ * The `local` stack end to end on bare hosts: 7 containers with only sshd (testbed/localHosts.ts), which the
+ * program prepares like Grid'5000 nodes (bootstrap installs the engine and tools, each host receives its own
+ * images over SSH), then the real services and applications on each host's own engine, 60 s of experiment,
+ * destroy (finalize + fetch), the report. A second deployment onto the same hosts installs nothing and
+ * sends nothing; after one image changes, only the hosts that use it receive it. Realised by the local
+ * engine. Needs dockerd and the images (`npm run local:images`; .ci/run does both) and Debian's mirror.
  */
 const PROJECT = path.resolve(__dirname, "../..");
 const STACK = path.join(PROJECT, "Pulumi.local.yaml");
@@ -47,11 +52,46 @@ function rows(file: string): Record<string, string>[] {
   return lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [cols[i], v])));
 }
 
-describe("stack local, end to end", () => {
+/** A host's record of one deployment: `<run>/<kind>/<host>.tsv` as rows of fields. */
+function hostRecords(runDir: string, kind: "bootstrap" | "images"): Record<string, string[][]> {
+  const dir = path.join(runDir, kind);
+  if (!fs.existsSync(dir)) return {};
+  return Object.fromEntries(
+    fs.readdirSync(dir).map((f) => [f.replace(/\.tsv$/, ""), fs.readFileSync(path.join(dir, f), "utf8").trim().split("\n").filter(Boolean).map((l) => l.split("\t"))]),
+  );
+}
+
+/** One more deployment onto the same hosts, up then destroy, into a results folder of its own. */
+async function deployAgain(work: string, workspace: StackWorkspace, name: string): Promise<{ runDir: string; errors: string[] }> {
+  const dir = fs.mkdtempSync(path.join(work, `${name}-`));
+  const stackFile = writeLocalStackCopy(PROJECT, dir, path.join(dir, "results"));
+  setConfigAsCli(stackFile, workspace.passphrase, {});
+  const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
+  const errors: string[] = [];
+  let runDir = "";
+  try {
+    const out = await backend.up({ E2C_DURATION: "30" }, () => undefined);
+    runDir = String(out.resultsFolder);
+  } catch (e) {
+    errors.push((e as Error).message);
+  }
+  errors.push(...(await backend.destroy(() => undefined)).errors);
+  return { runDir, errors };
+}
+
+const CHANGED_IMAGE = "surveillance-mosquitto:2.0.11";
+
+describe("stack local, end to end on bare hosts", () => {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "e2c-e2e-"));
   const resultsRoot = path.join(work, "results", "local");
   let outcome: RunOutcome;
   let runDir: string;
+  let spec: LocalHosts;
+  let second: { runDir: string; errors: string[] };
+  let third: { runDir: string; errors: string[] };
+  /** What each host's engine still ran after the destroys, and what its sshd logged. */
+  const leftOnHosts: Record<string, string> = {};
+  const sshdLogs: Record<string, string> = {};
 
   beforeAll(async () => {
     const missing = requirements();
@@ -59,14 +99,38 @@ describe("stack local, end to end", () => {
     // The committed stack, with its results going to this test's own folder, rewritten as `pulumi config
     // set` leaves a stack file (values as strings, an encryptionsalt); a fresh tool home (no key, no state).
     const workspace = new StackWorkspace(PROJECT, "local", path.join(work, "home"));
+    workspace.ensure(); // the key the hosts authorise, as `npm start` makes it
     const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
     setConfigAsCli(stackFile, workspace.passphrase, {});
-    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
-    const sink = new PassThrough();
-    sink.resume();
-    [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds: DURATION, resultsRoot, out: sink as unknown as NodeJS.WriteStream });
-    runDir = outcome.resultsFolder!;
-  }, 900_000);
+    spec = localHostsOf(loadStackFile(stackFile, new Diagnostics())!);
+    removeLocalHosts(spec); // fresh, bare hosts
+    const originalId = execFileSync("docker", ["image", "inspect", "-f", "{{.Id}}", CHANGED_IMAGE], { encoding: "utf8" }).trim();
+    let rebuiltId = "";
+    try {
+      await ensureLocalHosts(spec, publicKeyOf(workspace.sshKeyFile));
+      const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
+      const sink = new PassThrough();
+      sink.resume();
+      [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds: DURATION, resultsRoot, out: sink as unknown as NodeJS.WriteStream });
+      runDir = outcome.resultsFolder!;
+      second = await deployAgain(work, workspace, "second");
+      // A new build of one image: the same name, another ID (a label changes it).
+      const ctx = fs.mkdtempSync(path.join(work, "rebuild-"));
+      fs.writeFileSync(path.join(ctx, "Dockerfile"), `FROM ${CHANGED_IMAGE}\nLABEL e2c.e2e.rebuild="${Date.now()}"\n`);
+      rebuiltId = execFileSync("docker", ["build", "-q", "-t", CHANGED_IMAGE, ctx], { encoding: "utf8" }).trim();
+      third = await deployAgain(work, workspace, "third");
+      for (const h of spec.hosts) {
+        leftOnHosts[h.name] = spawnSync("docker", ["exec", h.name, "docker", "ps", "-aq", "--filter", "label=e2c.stack=local"], { encoding: "utf8" }).stdout.trim();
+        const logs = spawnSync("docker", ["logs", h.name], { encoding: "utf8" });
+        sshdLogs[h.name] = logs.stdout + logs.stderr;
+      }
+    } finally {
+      // The shared image back as it was.
+      spawnSync("docker", ["tag", originalId, CHANGED_IMAGE]);
+      if (rebuiltId) spawnSync("docker", ["rmi", rebuiltId]);
+      removeLocalHosts(spec);
+    }
+  }, 3_600_000);
 
   it("deploys, runs and destroys without an error", () => {
     expect(outcome.errors).toEqual([]);
@@ -125,16 +189,55 @@ describe("stack local, end to end", () => {
     for (const o of atEnd) expect(Number(o.measuredTs)).toBeGreaterThan(Number(offsets.find((l) => l.host === o.host)!.measuredTs) + (DURATION - 15) * 1000);
   });
 
-  it("leaves no container, network, process, qdisc or data folder of the testbed behind", () => {
+  it("prepares bare hosts: installs each host's packages and sends each host exactly its images", () => {
+    const boot = hostRecords(runDir, "bootstrap");
+    const images = hostRecords(runDir, "images");
+    const plan = planFromFiles({ stackFile: STACK });
+    expect(Object.keys(boot).sort()).toEqual(plan.hosts.map((h) => h.name).sort());
+    for (const h of plan.hosts) {
+      // Bare hosts: everything the host needs was installed, and its engine started by the bootstrap.
+      expect(boot[h.name].filter((r) => r[0] === "installed").map((r) => r[1]).sort()).toEqual([...h.packages].sort());
+      expect(boot[h.name].find((r) => r[0] === "engine")![1]).toMatch(/^started/);
+      // Records are written as streams finish: compared as sets.
+      expect(images[h.name].map((r) => [r[0], r[2]]).sort()).toEqual(h.images.map((i) => [i, "sent"]).sort());
+      for (const r of images[h.name]) expect(Number(r[3])).toBeGreaterThan(1_000_000);
+    }
+  });
+
+  it("a second deployment onto the same hosts installs nothing and sends no image", () => {
+    expect(second.errors).toEqual([]);
+    const boot = hostRecords(second.runDir, "bootstrap");
+    const images = hostRecords(second.runDir, "images");
+    for (const [host, rows] of Object.entries(boot)) {
+      expect({ host, installed: rows.filter((r) => r[0] === "installed") }).toEqual({ host, installed: [] });
+      expect(rows.find((r) => r[0] === "engine")).toEqual(["engine", "running"]);
+    }
+    for (const [host, rows] of Object.entries(images)) expect({ host, actions: rows.map((r) => r[2]) }).toEqual({ host, actions: rows.map(() => "present") });
+  });
+
+  it("after one image changes, only the hosts that use it receive it", () => {
+    expect(third.errors).toEqual([]);
+    const images = hostRecords(third.runDir, "images");
+    const sent = Object.entries(images).flatMap(([host, rows]) => rows.filter((r) => r[2] === "sent").map((r) => `${host} ${r[0]}`));
+    expect(sent.sort()).toEqual([`e2c-fog-1 ${CHANGED_IMAGE}`, `e2c-fog-2 ${CHANGED_IMAGE}`]);
+  });
+
+  it("keeps within sshd's default limits (MaxStartups 10:30:100, MaxSessions 10) on every host", () => {
+    for (const [host, log] of Object.entries(sshdLogs)) {
+      expect({ host, drops: log.split("\n").filter((l) => /MaxStartups|drop connection|Too many|refused/i.test(l)) }).toEqual({ host, drops: [] });
+    }
+  });
+
+  it("leaves nothing behind: no experiment container on the hosts, then no host, volume, network or process here", () => {
+    for (const [host, left] of Object.entries(leftOnHosts)) expect({ host, left }).toEqual({ host, left: "" });
     expect(execFileSync("docker", ["ps", "-aq", "--filter", "label=e2c.stack=local"], { encoding: "utf8" }).trim()).toBe("");
     expect(execFileSync("docker", ["ps", "-aq", "--filter", "label=e2c.testbed=local"], { encoding: "utf8" }).trim()).toBe("");
     expect(execFileSync("docker", ["ps", "-a", "--format", "{{.Names}}"], { encoding: "utf8" })).not.toMatch(/^e2c-/m);
+    expect(execFileSync("docker", ["volume", "ls", "-q"], { encoding: "utf8" }).split("\n").filter((v) => spec.hosts.some((h) => v === dockerVolumeOf(h.name)))).toEqual([]);
     expect(spawnSync("docker", ["network", "inspect", "e2c-local"], { stdio: "ignore" }).status).not.toBe(0);
     // The hosts' network namespaces (and their qdiscs) went with their containers; nothing was shaped here.
     expect(execFileSync("tc", ["qdisc", "show"], { encoding: "utf8" })).not.toContain("e2c:");
     expect(spawnSync("pgrep", ["-f", "surveillance-apps"]).status).not.toBe(0);
-    const dataRoot = "/var/tmp/e2c-local";
-    expect(fs.existsSync(dataRoot) ? fs.readdirSync(dataRoot) : []).toEqual([]);
   });
 
   it("reports figures that match an independent computation, as a page that renders", async () => {

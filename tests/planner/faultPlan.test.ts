@@ -22,7 +22,7 @@ test("each kind of event resolves against the plan, in time order", () => {
     write(`faults:
   - at: 30s
     host: e2c-cloud-kafka
-    restart: e2c-cloud-kafka-leader
+    restart: leader
   - at: 10s
     host: e2c-fog-1
     restart: e2c-fog-1-gateway
@@ -93,14 +93,14 @@ test("bad fault files: every error at once, each at its file:line:col, saying wh
     `${file}:20:5: unknown key 'reboot' in faults.5; expected one of: at, host, kill, restart, stop, start, network, delay, rate, loss, link_down, remove_host, restore_host`,
   ]);
   // Schema errors first; once the shapes are right, the meaning is checked against the plan.
-  const file2 = write(fs.readFileSync(file, "utf8").replace("at: 10\n", "at: 10s\n").replace("    reboot: now\n", "    stop: e2c-fog-1-mosquitto\n"));
+  const file2 = write(fs.readFileSync(file, "utf8").replace("at: 10\n", "at: 10s\n").replace("    reboot: now\n", "    stop: mosquitto\n"));
   try {
     faultsFromFile(file2, plan);
     throw new Error("accepted");
   } catch (e) {
     expect((e as ScenarioError).diagnostics.map(formatDiagnostic)).toEqual([
       `${file2}:6:11: faults.1.host: no host e2c-fog-9 in the stack (got e2c-fog-9); expected one of: ${plan.hosts.map((h) => h.name).join(", ")}`,
-      `${file2}:10:11: faults.2.kill: nothing named kafka runs on e2c-fog-1 (got kafka); expected one of: e2c-fog-1-mosquitto, e2c-fog-1-gateway`,
+      `${file2}:10:11: faults.2.kill: nothing named kafka runs on e2c-fog-1 (got kafka); expected one of: mosquitto, e2c-fog-1-gateway`,
       `${file2}:12:14: faults.3.network: no network.yaml entry 7 shapes any host (got 7); expected an entry index from 0 to ${Math.max(...plan.network.map((r) => r.entry))}`,
       `${file2}:14:5: event faults.4 has kill and restart; expected exactly one of: kill, restart, stop, start, network, link_down, remove_host, restore_host`,
     ]);
@@ -131,12 +131,12 @@ test("remove and restore a host: the removal kills what the host runs and cuts i
   ]);
   const remove = faults[1] as Extract<(typeof faults)[number], { kind: "remove_host" }>;
   expect(remove.forMs).toBe(20000);
-  expect(remove.containers).toEqual(["e2c-fog-2-mosquitto", "e2c-fog-2-gateway"]);
+  expect(remove.containers).toEqual(["mosquitto", "e2c-fog-2-gateway"]);
   expect(remove.peers).toEqual(plan.hosts.filter((h) => h.name !== "e2c-fog-2").map((h) => h.address));
   expect(remove.description).toBe("e2c-fog-2 removed (its processes and containers killed, its network cut for 20 s)");
   const restore = faults[2] as Extract<(typeof faults)[number], { kind: "restore_host" }>;
   expect(restore.removedAtMs).toBe(30000);
-  expect(restore.services).toEqual(["e2c-fog-2-mosquitto"]);
+  expect(restore.services).toEqual(["mosquitto"]);
   // Its monitoring agent is started again with the scenario's options (Mosquitto has the monitoring role).
   expect(restore.monitoring).toBe(plan.monitoring!.options);
   expect(restore.launch.map((s) => s.id)).toEqual(plan.steps.filter((s) => s.host === "e2c-fog-2" && s.phase === "launch").map((s) => s.id));

@@ -91,15 +91,13 @@ describe.each(STACK_FILES)("%s", (file) => {
     const monitored = plan.hosts.filter((h) => h.monitored).length;
     expect(counts[T.remote]).toBe(steps("prepare").length + steps("launch").length + monitored);
     expect(counts[T.copy] ?? 0).toBe(copies.length);
-    // The local testbed adds its emulated hosts: a container and a data folder each, its network, the
-    // public key and the gate every host access waits for.
-    const local = ev.resources.some((r) => r.type === "edge2cloud:testbed:LocalTestbed");
     // finalize steps + stop and fetch per host + one tc per shaped host + key file + start clock + run window
     // + validation records + a clock offset per host; host preparation: a bootstrap per host with packages,
     // a command per image of each host, and the gate after them
     const preparation = plan.hosts.filter((h) => h.packages.length).length + plan.hosts.reduce((n, h) => n + h.images.length, 0) + 1;
-    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + preparation + (local ? plan.hosts.length + 2 : 0));
-    expect(counts[T.container]).toBe(containerServices.length + (local ? plan.hosts.length : 0));
+    expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + preparation);
+    // The local testbed's hosts are made outside the program, as reserved nodes: the same resources as dev.
+    expect(counts[T.container]).toBe(containerServices.length);
     expect(counts[T.provider]).toBe(containerHosts.size);
     expect(counts[T.random]).toBe(1);
     expect(counts["edge2cloud:cloud:CloudLayer"]).toBe(1);
@@ -294,7 +292,8 @@ describe.each(STACK_FILES)("%s", (file) => {
       });
       expect(c.deleteBeforeReplace).toBe(true);
     }
-    if (SEED_SCALE.includes(stack)) {
+    // The local testbed's hosts are bare hosts too: the same names and host networking as on Grid'5000.
+    if (SEED_SCALE.includes(stack) || stack === "local") {
       expect(new Set(ofType(T.container).map((c) => c.raw.name))).toEqual(new Set(["zookeeper", "leader", "job_manager", "task_manager", "mosquitto"]));
       expect(new Set(ofType(T.container).map((c) => c.raw.networkMode))).toEqual(new Set(["host"]));
     }
