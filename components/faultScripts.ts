@@ -55,6 +55,7 @@ export function faultScripts(f: PlannedFault, experimentId: string, allowMissing
           asRoot: true,
           script: [
             `D=${shq(hostWorkDir(experimentId))}`,
+            'command -v ip >/dev/null || { echo "ip (iproute2) is missing on the host: it cannot cut its own network" >&2; exit 1; }',
             `dev=$(ip -o route get ${shq(f.peers[0] ?? "1.1.1.1")} | sed -n 's/.* dev \\([^ ]*\\).*/\\1/p' | head -n1)`,
             '[ -n "$dev" ] || { echo "no route to the other hosts" >&2; exit 1; }',
             'routes=$(ip route show dev "$dev" | grep -v "proto kernel" || true)',

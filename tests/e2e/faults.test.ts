@@ -14,6 +14,8 @@ import { buildReport } from "../../report/buildReport";
 import { RunSummary } from "../../report/summarize";
 import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { writeLocalStackCopy } from "../../testbed/localStackCopy";
+import { ensureLocalHosts, LocalHosts, localHostsOf, publicKeyOf, removeLocalHosts } from "../../testbed/localHosts";
+import { jestLoader } from "../program/mockProgram";
 import { netemSupport } from "../netem/netns";
 import { Plan } from "../../planner/planTypes";
 import { DEFAULT_FRAME_SIZE, syntheticSource } from "../../workloads/camera/frame-source";
@@ -83,6 +85,7 @@ maybe("scheduled faults on the local stack", () => {
 
   beforeAll(async () => {
     const workspace = new StackWorkspace(PROJECT, "local", path.join(work, "home"));
+    workspace.ensure(); // the key the hosts authorise, as `npm start` makes it
     // The local scenario shapes only the directions of acks (cloud->fog, fog->edge): an entry in the
     // frames' direction (edge->fog) is added, so a rate cut on it is on the measured path.
     const scenario = path.join(work, "scenario");
@@ -118,7 +121,11 @@ ${netem.ok ? `  - at: ${DELAY_CHANGE_S}s\n    network: 0\n    delay: 300ms\n` : 
 `,
     );
     const planned = faultsFromFile(faultsFile, planFromFiles({ stackFile }));
-    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
+    // Fresh bare hosts (each with its own engine), as reserved nodes; removed again after the run.
+    hosts = localHostsOf(loadStackFile(stackFile, new Diagnostics())!);
+    removeLocalHosts(hosts);
+    await ensureLocalHosts(hosts, publicKeyOf(workspace.sshKeyFile));
+    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
     const sink = new PassThrough();
     sink.resume();
     [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds: 100, resultsRoot, out: sink as unknown as NodeJS.WriteStream, faults: { planned, allowMissingNetem: true } });
@@ -130,7 +137,11 @@ ${netem.ok ? `  - at: ${DELAY_CHANGE_S}s\n    network: 0\n    delay: 300ms\n` : 
     console.log(JSON.stringify({ health: summary.health?.reasons.map((r) => r.message), notes: summary.health?.notes, cameras: summary.health?.accounting.cameras, gateways: summary.health?.accounting.gateways, windows: summary.health?.accounting.windows }, null, 1));
   }, 1_200_000);
 
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  let hosts: LocalHosts | undefined;
+  afterAll(() => {
+    if (hosts) removeLocalHosts(hosts);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
 
   const faultLines = () => fs.readFileSync(path.join(runDir, "faults.log"), "utf8").trim().split("\n").slice(1).map((l) => l.split("\t"));
   /** The host's clock when the fault scheduled at `s` after launch began on `host`. */

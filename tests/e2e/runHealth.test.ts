@@ -12,6 +12,8 @@ import { buildReport } from "../../report/buildReport";
 import { RunSummary } from "../../report/summarize";
 import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { writeLocalStackCopy } from "../../testbed/localStackCopy";
+import { ensureLocalHosts, LocalHosts, localHostsOf, publicKeyOf, removeLocalHosts } from "../../testbed/localHosts";
+import { jestLoader } from "../program/mockProgram";
 
 /**
  * A gateway killed during a run of the `local` stack (as `docker kill` would by accident): the run must
@@ -47,9 +49,14 @@ maybe("a gateway killed during a run", () => {
 
   beforeAll(async () => {
     const workspace = new StackWorkspace(PROJECT, "local", path.join(work, "home"));
+    workspace.ensure(); // the key the hosts authorise, as `npm start` makes it
     const stackFile = writeLocalStackCopy(PROJECT, work, path.join(work, "results"));
     setConfigAsCli(stackFile, workspace.passphrase, {});
-    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace);
+    // Fresh bare hosts (each with its own engine), as reserved nodes; removed again after the run.
+    hosts = localHostsOf(loadStackFile(stackFile, new Diagnostics())!);
+    removeLocalHosts(hosts);
+    await ensureLocalHosts(hosts, publicKeyOf(workspace.sshKeyFile));
+    const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
     // The kill comes while the cameras send (they run 15 s, started during launch, before up returns).
     // Both are done on the emulated hosts themselves, with their own docker command, as on a real host.
     const killer = setInterval(() => {
@@ -69,7 +76,11 @@ maybe("a gateway killed during a run", () => {
     if (process.env.E2C_KEEP_RESULTS) fs.cpSync(outcome.resultsFolder!, process.env.E2C_KEEP_RESULTS, { recursive: true });
   }, 900_000);
 
-  afterAll(() => fs.rmSync(work, { recursive: true, force: true }));
+  let hosts: LocalHosts | undefined;
+  afterAll(() => {
+    if (hosts) removeLocalHosts(hosts);
+    fs.rmSync(work, { recursive: true, force: true });
+  });
 
   it("the run itself deployed and destroyed without an error", () => {
     expect(outcome.errors).toEqual([]);
