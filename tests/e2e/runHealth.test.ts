@@ -59,8 +59,13 @@ maybe("a gateway killed during a run", () => {
     const backend = new LocalEngineBackend(PROJECT, "local", stackFile, workspace, jestLoader);
     // The kill comes while the cameras send (they run 15 s, started during launch, before up returns).
     // Both are done on the emulated hosts themselves, with their own docker command, as on a real host.
+    // (A bare host gets its docker command during `up`: until then `docker exec` fails, and says so on stdout.)
+    const cameraRuns = () => {
+      const r = spawnSync("docker", ["exec", "e2c-edge-1", "docker", "ps", "-q", "--filter", `name=^${FIRST_CAMERA}$`], { encoding: "utf8" });
+      return r.status === 0 && /^[0-9a-f]{12,}$/m.test(r.stdout ?? "");
+    };
     const killer = setInterval(() => {
-      if (killedAt || !spawnSync("docker", ["exec", "e2c-edge-1", "docker", "ps", "-q", "--filter", `name=^${FIRST_CAMERA}$`], { encoding: "utf8" }).stdout?.trim()) return;
+      if (killedAt || !cameraRuns()) return;
       killedAt = -1;
       setTimeout(() => {
         killedAt = Date.now();
