@@ -1,7 +1,10 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as command from "@pulumi/command";
 import { PlannedHost } from "../planner/planTypes";
-import { RunContext } from "./context";
+import { RunContext, localSshEnvironment } from "./context";
+import { makeRunMarkerScript } from "./runMarker";
+import { shq } from "./shell";
+import { localSshPrelude } from "./ssh";
 import { HostBootstrap } from "./hostBootstrap";
 import { HostImages, ImageSource } from "./hostImages";
 
@@ -46,6 +49,27 @@ export class HostPreparation extends pulumi.ComponentResource {
         this.images[host.name] = imgs;
         ready.push(...imgs.commands);
       }
+    }
+    // Once a host is prepared, before anything of the run starts on it: the run's start as the host's clock
+    // sees it (see runMarker.ts).
+    for (const host of args.hosts) {
+      const after = [this.bootstraps[host.name]?.command, ...(this.images[host.name]?.commands ?? [])].filter((r): r is command.local.Command => !!r);
+      const script = args.run.experimentId.apply((id) =>
+        [
+          "set -u",
+          localSshPrelude(host, args.run.ssh),
+          `timeout 120 ssh "\${SSH_OPTS[@]}" "$TARGET" ${shq(makeRunMarkerScript(id))}`,
+          "rc=$?",
+          `if [ $rc -ne 0 ]; then echo ${shq(`host ${host.name} (${host.user}@${host.address}:${host.port}): could not mark the run's start`)}" (exit $rc)" >&2; exit 1; fi`,
+        ].join("\n"),
+      );
+      ready.push(
+        new command.local.Command(
+          `${host.name}-run-marker`,
+          { create: script, interpreter: ["/bin/bash", "-c"], environment: localSshEnvironment(args.run) },
+          { parent: this, dependsOn: after.length ? after : [args.run.keyFile], customTimeouts: { create: "3m" }, additionalSecretOutputs: ["environment"] },
+        ),
+      );
     }
     this.gate = new command.local.Command(
       `${name}-ready`,

@@ -14,6 +14,7 @@ import {
   stepScript,
   stopScript,
 } from "./hostScripts";
+import { staleSourcesScript } from "./runMarker";
 import { bashC, shq } from "./shell";
 import { SshTarget, localSshPrelude, remoteConnection, runRemotely } from "./ssh";
 
@@ -92,11 +93,18 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
       ...items.map((i) => `  e2c_lost ${shq(`${i.src} (${i.origin})`)} "$reason"`),
       "  exit 0",
       "fi",
+      // What holds nothing written during this run is the previous run's: recorded, not brought home.
+      `STALE=$(timeout 120 ssh "\${SSH_OPTS[@]}" -o ControlPath="$CTL" "$TARGET" 'bash -s' <<'E2C_STALE_END'`,
+      staleSourcesScript(id, items.map((i) => i.src)),
+      "E2C_STALE_END",
+      ")",
+      'e2c_stale() { grep -qxF -- "$1" <<<"$STALE"; }',
       "fetched=0",
       ...items.map((i) =>
         [
           `mkdir -p ${shq(path.dirname(i.dest))}`,
-          `if timeout 600 scp -q -r "\${SCP_OPTS[@]}" -o ControlPath="$CTL" "$TARGET":${shq(i.src)} ${shq(i.dest)}; then fetched=$((fetched+1));`,
+          `if e2c_stale ${shq(i.src)}; then e2c_lost ${shq(`${i.src} (${i.origin})`)} "nothing in it was written during this run (left by an earlier run on this host); not fetched"`,
+          `elif timeout 600 scp -q -r "\${SCP_OPTS[@]}" -o ControlPath="$CTL" "$TARGET":${shq(i.src)} ${shq(i.dest)}; then fetched=$((fetched+1));`,
           ...(i.setAside ? [`  ${setAsideCommand(i.src)}`] : []),
           `else e2c_lost ${shq(`${i.src} (${i.origin})`)} "not fetched (missing on the host or copy failed)"; fi`,
         ].join("\n"),

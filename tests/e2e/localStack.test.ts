@@ -213,6 +213,10 @@ describe("stack local, end to end on bare hosts", () => {
       expect(rows.find((r) => r[0] === "engine")).toEqual(["engine", "running"]);
     }
     for (const [host, rows] of Object.entries(images)) expect({ host, actions: rows.map((r) => r[2]) }).toEqual({ host, actions: rows.map(() => "present") });
+    // The hosts still hold the first run's data files: this run's, rewritten, are told apart and brought home.
+    const missing = path.join(second.runDir, "missing.txt");
+    expect(fs.existsSync(missing) ? fs.readFileSync(missing, "utf8").split("\n").filter((l) => l.includes("earlier run")) : []).toEqual([]);
+    expect(find(second.runDir, "latency.csv").length).toBe(find(runDir, "latency.csv").length);
   });
 
   it("after one image changes, only the hosts that use it receive it", () => {

@@ -93,8 +93,8 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(counts[T.copy] ?? 0).toBe(copies.length);
     // finalize steps + stop and fetch per host + one tc per shaped host + key file + start clock + run window
     // + validation records + a clock offset per host; host preparation: a bootstrap per host with packages,
-    // a command per image of each host, and the gate after them
-    const preparation = plan.hosts.filter((h) => h.packages.length).length + plan.hosts.reduce((n, h) => n + h.images.length, 0) + 1;
+    // a command per image of each host, the run's start marker per host, and the gate after them
+    const preparation = plan.hosts.filter((h) => h.packages.length).length + plan.hosts.reduce((n, h) => n + h.images.length, 0) + plan.hosts.length + 1;
     expect(counts[T.local]).toBe(steps("finalize").length + 3 * plan.hosts.length + netemHosts.size + 4 + preparation);
     // The local testbed's hosts are made outside the program, as reserved nodes: the same resources as dev.
     expect(counts[T.container]).toBe(containerServices.length);
@@ -107,14 +107,14 @@ describe.each(STACK_FILES)("%s", (file) => {
     expect(counts["edge2cloud:network:NetemLink"]).toBe(netemHosts.size);
     // Per edge host a fixed handful, whatever the number of cameras: its copies and steps, dstat, stop, fetch.
     const edgeHost = plan.producers[0].host;
-    const ownName = new RegExp(`^(p\\d+\\.\\w+\\.)?${edgeHost.replace(/[.]/g, "\\.")}(-copy\\d+|-dstat|-stop|-fetch|-netem-tc|-bootstrap-packages|-images-.*)?$`);
+    const ownName = new RegExp(`^(p\\d+\\.\\w+\\.)?${edgeHost.replace(/[.]/g, "\\.")}(-copy\\d+|-dstat|-stop|-fetch|-netem-tc|-bootstrap-packages|-images-.*|-run-marker)?$`);
     const perEdgeHost = ev.resources.filter((r) => r.custom && ownName.test(r.name)).length;
     const own = plan.steps.filter((s) => s.host === edgeHost);
     const edge = plan.hosts.find((h) => h.name === edgeHost)!;
-    expect(perEdgeHost).toBe(own.length + own.flatMap((s) => s.tasks.filter((t) => t.kind === "copy")).length + 2 + (edge.monitored ? 1 : 0) + (netemHosts.has(edgeHost) ? 1 : 0) + 1 + edge.images.length);
+    expect(perEdgeHost).toBe(own.length + own.flatMap((s) => s.tasks.filter((t) => t.kind === "copy")).length + 2 + (edge.monitored ? 1 : 0) + (netemHosts.has(edgeHost) ? 1 : 0) + 1 + edge.images.length + 1);
     if (SEED_SCALE.includes(stack)) {
-      // launch and finalize steps, dstat, stop, fetch, bootstrap, the apps image
-      expect(perEdgeHost).toBe(7);
+      // launch and finalize steps, dstat, stop, fetch, bootstrap, the apps image, the run marker
+      expect(perEdgeHost).toBe(8);
       expect(plan.producers.filter((p) => p.host === edgeHost).length).toBe(40);
     }
   });
