@@ -58,3 +58,4 @@ export const flinkWebUi = testbed.flinkWebUi;
 export const flinkTunnel = testbed.flinkTunnel;
 export const kafkaBootstrap = testbed.kafkaBootstrap;
 export const gatewayUrls = testbed.gatewayUrls;
+export const watchTargets = testbed.watchTargets;

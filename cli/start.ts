@@ -1,13 +1,16 @@
 import { Command, Option } from "commander";
 import * as path from "path";
 import { chooseBackend, EngineChoice } from "../lifecycle/chooseBackend";
-import { runExperiment } from "../lifecycle/experimentRunner";
+import { runExperiment, runsAcceptable } from "../lifecycle/experimentRunner";
+import { healthLines } from "../report/runHealth";
 import { ensureDockerEngine, ensureImages } from "../lifecycle/localMachine";
 import { StackWorkspace } from "../lifecycle/stackWorkspace";
 import { ensureLocalHosts, localHostsOf, publicKeyOf } from "../testbed/localHosts";
 import { Diagnostics, ScenarioError } from "../model/diagnostic";
 import { loadStackFile, stackFileName } from "../model/loadStack";
 import { buildReport } from "../report/buildReport";
+import { faultsFromFile } from "../planner/faultPlan";
+import { planFromFiles } from "../planner/planFromFiles";
 import { wholeNumber } from "./wholeNumber";
 
 /**
@@ -23,12 +26,18 @@ const program = new Command("start")
   .description("Run the local experiment end to end: prepare this machine, deploy, run, destroy, collect, report")
   .option("--duration <seconds>", "how long the experiment runs (default: the stack's edge2cloud:duration)", wholeNumber(1))
   .addOption(new Option("--engine <engine>", "pulumi (the Pulumi CLI) or local (the project's engine); default: pulumi when installed").choices(["pulumi", "local"]))
-  .action(async (o: { duration?: number; engine?: EngineChoice }) => {
+  .option("--faults <file>", "a fault scenario: events at times after launch (README: Faults on purpose)")
+  .option("--stop-on-fault", "end the wait at the first fault the watch sees (a task or service down, a host silent); still finalizes and collects")
+  .option("--accept-degraded", "exit 0 when the run is degraded (not clean) but did not fail")
+  .action(async (o: { duration?: number; engine?: EngineChoice; acceptDegraded?: boolean; stopOnFault?: boolean; faults?: string }) => {
     const say = (line: string) => console.log(`start: ${line}`);
     if (process.platform !== "linux") throw new Error(`the local testbed needs Linux (this is ${process.platform})`);
     const diags = new Diagnostics();
     const settings = loadStackFile(path.join(PROJECT_DIR, stackFileName(STACK)), diags);
     diags.throwIfAny();
+    // Checked before anything is made or deployed, against the plan: every error at its file:line:col.
+    const stackFile = path.join(PROJECT_DIR, stackFileName(STACK));
+    const plannedFaults = o.faults ? { planned: faultsFromFile(path.resolve(o.faults), planFromFiles({ stackFile })), allowMissingNetem: settings!.allowMissingNetem } : undefined;
     ensureDockerEngine(PROJECT_DIR, say);
     say("images: checking (the first build takes about 5 minutes)");
     await ensureImages(PROJECT_DIR, say);
@@ -44,7 +53,7 @@ const program = new Command("start")
     );
     const durationSeconds = o.duration ?? settings!.durationSeconds;
     const resultsRoot = path.join(settings!.resultsDir, STACK);
-    const [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds, resultsRoot });
+    const [outcome] = await runExperiment({ backend, repeat: 0, durationSeconds, resultsRoot, watch: { stopOnFault: o.stopOnFault ?? false }, faults: plannedFaults });
     for (const f of await buildReport(resultsRoot)) say(`wrote ${f}`);
     if (outcome.status !== "ok") {
       say(`the run ${outcome.status}:\n  ${outcome.errors.join("\n  ")}`);
@@ -53,6 +62,11 @@ const program = new Command("start")
     }
     say(`results: ${outcome.resultsFolder}`);
     say(`report:  ${path.join(outcome.resultsFolder ?? resultsRoot, "report.html")}`);
+    if (outcome.health) for (const l of healthLines(outcome.health)) say(l);
+    if (!runsAcceptable([outcome], o.acceptDegraded ?? false)) {
+      say(outcome.health?.verdict === "degraded" ? "the run is degraded (--accept-degraded accepts it)" : "the run is not clean");
+      process.exitCode = 1;
+    }
   });
 
 program.parseAsync().catch((e: Error) => {

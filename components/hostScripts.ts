@@ -17,6 +17,16 @@ export function detachedTag(stepId: string, n: number, item?: string): string {
   return `${fileTag(stepId)}-t${n}${item !== undefined ? `-i${fileTag(item)}` : ""}`;
 }
 
+/**
+ * Runs inside a detached task's `timeout` (which must stay the session leader: it signals its own process
+ * group), then records `<UTC time> <status>` in the exit file, written then renamed so a reader never sees
+ * half a line. It outlives a SIGTERM to its group (`trap :`; the task itself still gets the signal, since
+ * caught signals are reset in children) so even a stopped task's status is recorded. Exits with the task's
+ * status. Arguments: command, exit file.
+ */
+const EXIT_RECORDER =
+  'trap : TERM; bash -c "$1"; rc=$?; printf "%s %s\\n" "$(date -u +%Y-%m-%dT%H:%M:%S.%3NZ)" "$rc" > "$2.tmp" && mv "$2.tmp" "$2"; exit $rc';
+
 const STEP_FNS = [
   RECORD_FN,
   // Synchronous task: bounded by `timeout`, stops the step on the first failure (as Ansible stops a play).
@@ -26,9 +36,13 @@ const STEP_FNS = [
   '  if [ $rc -ne 0 ]; then echo "task $1 of $STEP failed (exit $rc): $3" >&2; exit $rc; fi',
   "}",
   // Detached task: own session (never tied to the SSH channel), all output to a log, killed at its limit.
+  // The log is appended to: a task started again (a restart, a restored host) keeps its earlier output.
   "E2C_PIDS=()",
+  // Its exit time and status go to exits/<tag>.exit (the stop and the run watcher read them): a task that
+  // ended before the run's end is evidence of the run's health. The wrapper exits with the task's status.
   "e2c_detach() {",
-  '  setsid nohup timeout "$2" bash -c "$4" </dev/null >"$D/log/$3.log" 2>&1 &',
+  '  mkdir -p "$D/exits"',
+  `  setsid nohup timeout "$2" bash -c '${EXIT_RECORDER}' e2c-task "$4" "$D/exits/$3.exit" </dev/null >>"$D/log/$3.log" 2>&1 &`,
   '  local pid=$!',
   '  echo "$pid" > "$D/pids/$3.pid"',
   '  E2C_PIDS+=("$pid:$3")',
@@ -72,6 +86,16 @@ export function stepScript(step: WorkflowStep, experimentId: string, syncTaskSec
   });
   lines.push("e2c_check_detached || exit 1");
   return lines.join("\n");
+}
+
+/**
+ * Starts one detached task of a launch step again, under the same tag (so the stop ends it as any other):
+ * what a scheduled restart of an application does once the old one is gone.
+ */
+export function relaunchScript(step: WorkflowStep, n: number, experimentId: string): string {
+  const task = step.tasks[n];
+  if (task.kind !== "shell" || task.async === undefined) throw new Error(`task ${n} of ${step.id} is not a detached task`);
+  return [hostPrelude(experimentId), `STEP=${shq(step.id)}`, STEP_FNS, `e2c_detach ${n} ${task.async} ${shq(detachedTag(step.id, n, task.item))} ${shq(task.command)}`, "e2c_check_detached || exit 1"].join("\n");
 }
 
 function taskLine(step: WorkflowStep, task: RenderedTask, n: number, syncTaskSeconds: number): string | undefined {
@@ -152,6 +176,14 @@ export function stopScript(experimentId: string, graceSeconds: number): string {
     '    [ "$1" != Z ] && echo "$3"',
     "  done | sort -u",
     "}",
+    // Before stopping anything: which detached processes had already ended, when and how (the run's health).
+    "live=$(live_groups)",
+    'for f in "$D"/pids/*.pid; do',
+    '  [ -e "$f" ] || continue; tag=$(basename "$f" .pid)',
+    '  grep -qx "$(cat "$f")" <<<"$live" && continue',
+    '  if [ -s "$D/exits/$tag.exit" ]; then read -r at rc < "$D/exits/$tag.exit"; else at=unknown; rc=unknown; fi',
+    '  e2c_record exited "$tag" "at=$at rc=$rc"',
+    "done",
     'pgids=(); for f in "$D"/pids/*.pid; do [ -e "$f" ] && pgids+=("$(cat "$f")"); done',
     'for g in "${pgids[@]}"; do kill -TERM -- -"$g" 2>/dev/null; done',
     'left() { local live; live=$(live_groups); for g in "${pgids[@]}"; do grep -qx "$g" <<<"$live" && echo "$g"; done; }',
@@ -194,6 +226,12 @@ export interface FetchItem {
   dest: string;
   /** Which step or agent asked for it, for the record of what is missing. */
   origin: string;
+  /**
+   * Set aside on the host once home (renamed to `<src>.fetched`): a workflow's output file. Programs started
+   * again within a run append to their metrics files; setting them aside makes the next run's start new
+   * ones instead of continuing this run's.
+   */
+  setAside?: boolean;
 }
 
 /**
@@ -219,7 +257,7 @@ export function fetchItems(
   const items: FetchItem[] = [];
   for (const step of finalizeSteps) {
     for (const task of step.tasks) {
-      if (task.kind === "fetch") items.push({ src: task.src, dest: fetchDestination(task, host, runDir), origin: step.id });
+      if (task.kind === "fetch") items.push({ src: task.src, dest: fetchDestination(task, host, runDir), origin: step.id, setAside: true });
     }
   }
   const work = hostWorkDir(experimentId);

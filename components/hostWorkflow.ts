@@ -57,6 +57,13 @@ export interface HostWorkflow {
  * Every delete tolerates an unreachable host: it records what was lost in `<run>/missing.txt` and exits 0,
  * so one dead host never blocks the other hosts' finalize and fetch.
  */
+/** Renames a fetched file on the host to `<src>.fetched` (see FetchItem.setAside); a failure is only said. */
+function setAsideCommand(src: string): string {
+  const mv = `mv -f ${shq(src)} ${shq(`${src}.fetched`)}`;
+  const remote = `if [ "$(id -u)" = 0 ]; then ${mv}; else sudo -n ${mv}; fi`;
+  return `timeout 60 ssh "\${SSH_OPTS[@]}" -o ControlPath="$CTL" "$TARGET" ${shq(remote)} || echo "WARNING: $HOST_LABEL: could not set ${src} aside; the next run's programs would continue it" >&2`;
+}
+
 export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowArgs): HostWorkflow {
   const { host, ctx } = args;
   const target: SshTarget = host;
@@ -98,6 +105,7 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
           `mkdir -p ${shq(path.dirname(i.dest))}`,
           `if e2c_stale ${shq(i.src)}; then e2c_lost ${shq(`${i.src} (${i.origin})`)} "nothing in it was written during this run (left by an earlier run on this host); not fetched"`,
           `elif timeout 600 scp -q -r "\${SCP_OPTS[@]}" -o ControlPath="$CTL" "$TARGET":${shq(i.src)} ${shq(i.dest)}; then fetched=$((fetched+1));`,
+          ...(i.setAside ? [`  ${setAsideCommand(i.src)}`] : []),
           `else e2c_lost ${shq(`${i.src} (${i.origin})`)} "not fetched (missing on the host or copy failed)"; fi`,
         ].join("\n"),
       ),

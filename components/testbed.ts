@@ -18,6 +18,7 @@ import { NetemLink } from "./netemLink";
 import { RunWindow } from "./runWindow";
 import { DockerConnection, ServiceImages, containerSpec } from "./serviceContainers";
 import { LocalSshFiles } from "./ssh";
+import { WatchTarget, watchTarget } from "./watchProbe";
 import { WorkflowHosts } from "./workflowHosts";
 
 export interface TestbedArgs {
@@ -49,6 +50,8 @@ export interface TestbedOutputs {
   flinkTunnel: pulumi.Output<string | undefined>;
   kafkaBootstrap: pulumi.Output<string | undefined>;
   gatewayUrls: pulumi.Output<string[]>;
+  /** How the runner watches each host during the run (lifecycle/runWatcher.ts). */
+  watchTargets: pulumi.Output<WatchTarget[]>;
   components: {
     cloud?: CloudLayer;
     gateways: Record<string, FogGateway>;
@@ -227,6 +230,9 @@ export function deployTestbed(args: TestbedArgs): TestbedOutputs {
     flinkTunnel: pulumi.output(flinkTunnel),
     kafkaBootstrap: cloud?.kafkaBootstrap ?? pulumi.output(undefined),
     gatewayUrls: pulumi.all(Object.values(gateways).map((g) => g.brokerUrl)),
+    watchTargets: run.experimentId.apply((id) =>
+      plan.hosts.map((h) => watchTarget(h, ssh, id, plan.services.filter((s) => s.host === h.name && s.container).map((s) => s.container!))),
+    ),
     components: { cloud, gateways, producers, metrics, others, netem, run, preparation, window, records },
   };
 }

@@ -6,6 +6,8 @@ import { PercentileSpreads, RepeatSummary, repeatReportHtml, runReportHtml } fro
 import { findRunFiles, runDirsIn } from "./resultsLayout";
 import { readRecordedRuns, RecordedRun, recordedRunOf } from "./runOutcomes";
 import { loadRun } from "./runData";
+import { readRunEvidence } from "./runEvidence";
+import { judgeRun } from "./runHealth";
 import { SteadyStateOptions, chooseSteadyState } from "./steadyState";
 import { RunSummary, summarizeRun } from "./summarize";
 
@@ -17,6 +19,7 @@ export async function reportRun(dir: string, steadyState?: Partial<SteadyStateOp
   const data = loadRun(findRunFiles(dir));
   const summary = summarizeRun(data, chooseSteadyState(dir, steadyState));
   if (recorded) summary.outcome = { status: recorded.status, errors: recorded.errors };
+  summary.health = judgeRun(data, readRunEvidence(dir), recorded);
   fs.writeFileSync(path.join(dir, "summary.json"), JSON.stringify(summary, null, 2) + "\n");
   fs.writeFileSync(path.join(dir, "report.html"), runReportHtml(summary, await runCharts(data, summary)));
   return summary;

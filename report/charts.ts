@@ -5,6 +5,7 @@ import { latencyRecords } from "./latencyRecords";
 import { Row, RunData } from "./runData";
 import { inSteadyState } from "./steadyState";
 import { RunSummary } from "./summarize";
+import { timelineLayers, withTimelineMarks } from "./timelineMarks";
 
 /** A figure of the report: a title and its picture as SVG. */
 export interface Chart {
@@ -104,6 +105,8 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
               color: { field: "series", type: "nominal" as const, title: null },
             },
           },
+          // Scheduled faults, early exits and watched events (report/runHealth.ts), as dashed rules.
+          ...timelineLayers(summary.health?.timeline),
         ],
       } as TopLevelSpec),
     );
@@ -123,7 +126,7 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
   const gatewaySeries = data.gateways.flatMap((g) => g.throughput.map((r) => ({ time: Number(r.second), received: Number(r.received), gateway: g.label })));
   if (gatewaySeries.length) {
     charts.push(
-      await render("Throughput per gateway", {
+      await render("Throughput per gateway", withTimelineMarks({
         data: { values: gatewaySeries },
         mark: "line",
         encoding: {
@@ -131,7 +134,7 @@ export async function runCharts(data: RunData, summary: RunSummary): Promise<Cha
           y: { field: "received", type: "quantitative", title: "frames received per second" },
           color: { field: "gateway", type: "nominal" },
         },
-      }),
+      }, summary.health?.timeline)),
     );
   }
   if (data.hosts.length) {

@@ -24,5 +24,10 @@ export function readDstatCsv(file: string): Record<string, number>[] {
     if (groups[i]) group = groups[i];
     return `${group}/${c}`;
   });
-  return rows.slice(header + 1).map((r) => Object.fromEntries(names.map((n, i) => [n, Number(r[i])])));
+  // A dstat started again on the same file (its host restored) writes its preamble and headers again:
+  // rows with no number at all are those, not samples.
+  return rows
+    .slice(header + 1)
+    .filter((r) => r.some((c) => c.trim() !== "" && Number.isFinite(Number(c))))
+    .map((r) => Object.fromEntries(names.map((n, i) => [n, Number(r[i])])));
 }

@@ -1,6 +1,7 @@
 import { Chart } from "./charts";
 import { Clocks, MeasureCorrection, READING_RESOLUTION_MS } from "./clockCorrection";
 import { Distribution, Spread } from "./distribution";
+import { HEALTH_STYLE, healthSection } from "./healthHtml";
 import { MEASURE_CLOCKS, MEASURE_NAMES, MEASURES, Measure } from "./latencyRecords";
 import { RecordedRun } from "./runOutcomes";
 import { LatencyFigures, RunSummary } from "./summarize";
@@ -83,7 +84,7 @@ const figure = (c: Chart) =>
 const STYLE = `body{font-family:sans-serif;margin:2em auto;max-width:70em;color:#222}table{border-collapse:collapse;margin:1em 0}
 td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}th{background:#f3f3f3}td:first-child{text-align:left}
 figure{margin:1.5em 0}figcaption{font-size:.9em;color:#555}.missing{background:#fff3f3;border:1px solid #e99;padding:.5em 1em}
-.failed{background:#fde2e2;border:2px solid #c33;padding:.5em 1em}`;
+.failed{background:#fde2e2;border:2px solid #c33;padding:.5em 1em}${HEALTH_STYLE}`;
 
 /** A run that did not end well says so first: its figures are whatever was collected, not results. */
 function outcomeBanner(s: RunSummary): string {
@@ -96,6 +97,7 @@ export function runReportHtml(s: RunSummary, charts: Chart[]): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>Run ${esc(s.run)}</title><style>${STYLE}</style></head><body>
 <h1>Run ${esc(s.run)}${s.outcome && s.outcome.status !== "ok" ? ` (${esc(s.outcome.status)})` : ""}</h1>
 ${outcomeBanner(s)}
+${healthSection(s.health)}
 ${s.missing.length ? `<div class="missing"><h2>Not collected</h2><ul>${s.missing.map((m) => `<li>${esc(m)}</li>`).join("")}</ul></div>` : ""}
 <h2>Frames</h2>
 ${table(["sent by producers", "acked by brokers", "received by gateways", "forwarded to Kafka", "read by in-sink", "windows read by out-sink"], [[f.sent, f.acked, f.gatewayReceived, f.gatewayForwarded, f.inSink, f.outSinkWindows]])}

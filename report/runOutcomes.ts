@@ -3,7 +3,7 @@ import * as path from "path";
 import type { RunOutcome } from "../lifecycle/experimentRunner";
 
 /** One run as `npm run experiment` / `npm start` recorded it in `<results>/<stack>/runs.json`. */
-export type RecordedRun = Pick<RunOutcome, "run" | "status" | "resultsFolder" | "startedAt" | "errors">;
+export type RecordedRun = Pick<RunOutcome, "run" | "status" | "resultsFolder" | "startedAt" | "errors" | "health">;
 
 /** The runs recorded in `dir/runs.json`, or none when the folder was not made by the runner. */
 export function readRecordedRuns(dir: string): RecordedRun[] {

@@ -3,6 +3,7 @@ import { Clocks, CorrectedRecord, MeasureCorrection, correctRecords, readClocks,
 import { Distribution, distribution } from "./distribution";
 import { LatencyRecord, MEASURES, Measure, latencyRecords } from "./latencyRecords";
 import { HostSample, Row, RunData } from "./runData";
+import { RunHealth } from "./runHealth";
 import type { RecordedRun } from "./runOutcomes";
 import { SteadyInterval, SteadyStateChoice, inSteadyState, steadyInterval, steadySendRate } from "./steadyState";
 
@@ -54,6 +55,8 @@ export interface RunSummary {
   missing: string[];
   /** How the run ended, when the runner recorded it (runs.json): a failed run's figures are not results. */
   outcome?: Pick<RecordedRun, "status" | "errors">;
+  /** The run's verdict (clean, degraded, failed) with its reasons and the frames at each hop. */
+  health?: RunHealth;
 }
 
 export type LatencyFigures = Partial<Record<Measure, Distribution>>;

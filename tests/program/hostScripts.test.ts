@@ -199,3 +199,22 @@ test("monitoring options are dstat flags, never shell", () => {
   expect(monitorScript("x", "-m -c -n --net-packets")).toContain("$DSTAT -m -c -n --net-packets --output");
   expect(() => monitorScript("x", "-m; rm -rf /")).toThrow("only dstat flags");
 });
+
+test("a detached task that ends before the stop is recorded with its time and status; running ones are not", async () => {
+  const id = experiment();
+  const tasks: RenderedTask[] = [
+    { kind: "shell", command: "sleep 1.5; exit 5", async: 220, poll: 0, item: "dies" },
+    { kind: "shell", command: "exec sleep 300", async: 220, poll: 0, item: "runs" },
+  ];
+  const t0 = Date.now();
+  expect(bash(stepScript(step("p3.launch.h1", "launch", tasks), id, 600)).status).toBe(0);
+  const exitFile = path.join(hostWorkDir(id), "exits", "p3.launch.h1-t0-idies.exit");
+  for (let i = 0; i < 50 && !fs.existsSync(exitFile); i++) await sleepMs(100);
+  const [at, rc] = fs.readFileSync(exitFile, "utf8").trim().split(" ");
+  expect(rc).toBe("5");
+  expect(Date.parse(at)).toBeGreaterThanOrEqual(t0 - 1000);
+  expect(bash(stopScript(id, 5)).status).toBe(0);
+  const exited = fs.readFileSync(path.join(hostWorkDir(id), "workflow.log"), "utf8").split("\n").filter((l) => l.split("\t")[1] === "exited");
+  expect(exited).toHaveLength(1);
+  expect(exited[0].split("\t").slice(2)).toEqual(["p3.launch.h1-t0-idies", `at=${at} rc=5`]);
+});

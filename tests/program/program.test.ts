@@ -211,6 +211,8 @@ describe.each(STACK_FILES)("%s", (file) => {
         expect(graph.dependsOn(stop.urn, r.urn)).toBe(true);
         expect(graph.dependsOn(r.urn, fetch.urn)).toBe(true);
         for (const t of f.tasks) if (t.kind === "fetch") expect(str(reveal(fetch.raw.delete))).toContain(`"$TARGET":${shq(t.src)}`);
+        // Once home, a workflow file is set aside on its host, so the next run's programs start new files.
+        for (const t of f.tasks) if (t.kind === "fetch") expect(str(reveal(fetch.raw.delete))).toContain(`mv -f ${shq(t.src)} ${shq(`${t.src}.fetched`)}`.replace(/'/g, `'\\''`));
       }
       // processes are stopped before anything is fetched, on every host: every stop precedes every fetch
       for (const other of plan.hosts) expect(graph.dependsOn(stop.urn, named(`${other.name}-fetch`, T.local).urn)).toBe(true);

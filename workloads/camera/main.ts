@@ -8,7 +8,7 @@ import { mqttTopic, mqttUrl, nonNegativeInt, positiveInt, positiveNumber } from 
 import { PerSecondCounter } from "../shared/per-second-counter";
 import { runProgram, sleep } from "../shared/program";
 import { SummaryFile } from "../shared/summary-file";
-import { datasetSource, FrameSource, syntheticSource } from "./frame-source";
+import { datasetSource, DEFAULT_FRAME_SIZE, FrameSource, syntheticSource } from "./frame-source";
 
 interface Options {
   camera: number;
@@ -37,8 +37,8 @@ const command = new Command("camera")
   .option("--fps <n>", "frames per second", positiveNumber, 10)
   .option("--dataset <dir>", "read frames from this folder (PGM files + truth.csv) instead of synthesizing")
   .option("--seed <n>", "scene seed for synthetic frames", nonNegativeInt, 1)
-  .option("--width <px>", "synthetic frame width", positiveInt, 80)
-  .option("--height <px>", "synthetic frame height", positiveInt, 60)
+  .option("--width <px>", "synthetic frame width", positiveInt, DEFAULT_FRAME_SIZE.width)
+  .option("--height <px>", "synthetic frame height", positiveInt, DEFAULT_FRAME_SIZE.height)
   .option("--area <name>", "area the camera watches (default: area-<(camera-1) mod areas + 1>)")
   .option("--areas <n>", "number of areas cameras are spread over when --area is not given", positiveInt, 4)
   .option("--connect-timeout <ms>", "give up if the broker is unreachable this long", positiveInt, 10000)
@@ -50,15 +50,20 @@ runProgram<Options>(command, process.argv, async (o, stop) => {
   const client = await connectMqtt(o.broker, `camera-${o.camera}-${process.pid}`, o.connectTimeout);
 
   const throughput = new PerSecondCounter(path.join(o.metrics, "throughput.csv"), ["sent", "acked", "bytes"] as const);
+  // Started again on the same folder (its host restored), the camera continues its sequence after the
+  // last frame its earlier start sent: a (camera, seq) stays one frame across the run.
+  const summaryPath = path.join(o.metrics, "summary.json");
+  const earlier = SummaryFile.segmentsIn(summaryPath).map((s) => Number(s.lastSeq)).filter((n) => Number.isInteger(n));
+  const firstSeq = earlier.length ? Math.max(...earlier) + 1 : 0;
   const totals = { camera: o.camera, area, fps: o.fps, sent: 0, acked: 0, failed: 0, firstSeq: -1, lastSeq: -1 };
-  const summary = new SummaryFile(path.join(o.metrics, "summary.json"), () => totals);
+  const summary = new SummaryFile(summaryPath, () => totals, ["sent", "acked", "failed"]);
   const inFlight = new Set<Promise<void>>();
 
   const total = Math.floor(o.duration * o.fps);
   const start = Date.now();
-  for (let seq = 0; seq < total && !stop.aborted; seq++) {
+  for (let seq = firstSeq; seq < firstSeq + total && !stop.aborted; seq++) {
     // Absolute schedule: a slow frame delays only itself, the rate does not drift.
-    const due = start + (seq * 1000) / o.fps;
+    const due = start + ((seq - firstSeq) * 1000) / o.fps;
     const wait = due - Date.now();
     if (wait > 0) await sleep(wait, stop);
     if (stop.aborted) break;

@@ -74,9 +74,10 @@ runProgram<Options>(command, process.argv, async (o, stop) => {
       });
     }
   });
+  // Counts add up over the gateway's starts (a restart continues its files); `pending` is this start's.
   const summary = new SummaryFile(path.join(o.metrics, "summary.json"), () => ({
     ...totals, pending: forwarder.pendingCount, kafkaSendFailures: forwarder.failedSends,
-  }));
+  }), ["received", "forwarded", "malformed", "mismatches", "kafkaSendFailures", "lost"]);
 
   // A persistent session (clean=false): frames published while the gateway reconnects stay queued.
   const client = await connectMqtt(o.mqtt, o.id, o.connectTimeout, false).catch(async (e) => {

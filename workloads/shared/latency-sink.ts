@@ -42,7 +42,7 @@ export function runLatencySink<Rec, Col extends string>(spec: SinkSpec<Rec, Col>
   runProgram<SinkOptions>(command, process.argv, async (o, stop) => {
     const csv = new CsvFile<Record<Col, string | number>>(path.join(o.metrics, "latency.csv"), spec.columns);
     const totals: Record<string, number> = { received: 0, malformed: 0, ...spec.extraTotals };
-    const summary = new SummaryFile(path.join(o.metrics, "summary.json"), () => totals);
+    const summary = new SummaryFile(path.join(o.metrics, "summary.json"), () => totals, Object.keys(totals));
     try {
       await readTopic({
         clientId: spec.name, brokers: o.kafka, topic: o.topic, groupId: o.group, stop,
