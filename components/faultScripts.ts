@@ -1,6 +1,6 @@
 import { tcApplyScript } from "../netem/tcScript";
 import { PlannedFault } from "../planner/faultPlan";
-import { monitorScript, relaunchScript, stepScript } from "./hostScripts";
+import { detachedTag, monitorScript, relaunchScript, stepScript } from "./hostScripts";
 import { hostWorkDir, shq } from "./shell";
 
 /**
@@ -18,6 +18,21 @@ function removalRecord(experimentId: string, f: { host: string; atMs: number }):
   return `${hostWorkDir(experimentId)}/faults/${f.host}-removed-at-${f.atMs}ms`;
 }
 
+/**
+ * Ends what is left of the task a restart replaces: its pid file is about to name the new one, so a task the
+ * container's kill did not end (another name, no container) would never be stopped at the run's end.
+ */
+function endPreviousTask(f: Extract<PlannedFault, { kind: "application" }>, experimentId: string): string {
+  const pidFile = `${hostWorkDir(experimentId)}/pids/${detachedTag(f.step.id, f.task, f.step.tasks[f.task].item)}.pid`;
+  return [
+    `if [ -s ${shq(pidFile)} ]; then g=$(cat ${shq(pidFile)})`,
+    '  $SUDO kill -TERM -- -"$g" 2>/dev/null',
+    '  for i in $(seq 1 50); do $SUDO kill -0 -- -"$g" 2>/dev/null || break; sleep 0.2; done',
+    '  $SUDO kill -KILL -- -"$g" 2>/dev/null',
+    "fi",
+  ].join("\n");
+}
+
 /** One script per host the fault touches. */
 export function faultScripts(f: PlannedFault, experimentId: string, allowMissingNetem: boolean): { host: string; script: string; asRoot: boolean }[] {
   switch (f.kind) {
@@ -31,7 +46,7 @@ export function faultScripts(f: PlannedFault, experimentId: string, allowMissing
           : [
               // The application's container was started with --rm by a detached `docker run`: a restart
               // ends it and runs the launch task again, under the same tag.
-              ...(f.action === "restart" ? [`$SUDO docker kill ${shq(f.container)} >/dev/null 2>&1`, gone] : []),
+              ...(f.action === "restart" ? [`$SUDO docker kill ${shq(f.container)} >/dev/null 2>&1`, gone, endPreviousTask(f, experimentId)] : []),
               `( ${relaunchScript(f.step, f.task, experimentId)} ); rc=$?`,
             ];
       return [{ host: f.host, asRoot: false, script: [SUDO, stamp("START"), ...lines, stamp("END"), "exit $rc"].join("\n") }];

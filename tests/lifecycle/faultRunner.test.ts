@@ -46,6 +46,8 @@ test("a restart of an application starts its task again under the same tag; faul
   const after = Number(fs.readFileSync(pidFile, "utf8"));
   expect(after).not.toBe(before);
   expect(alive(after)).toBe(true);
+  // The replaced task is ended even though no container of that name existed to kill.
+  expect(alive(before)).toBe(false);
   const lines = fs.readFileSync(log, "utf8").trim().split("\n").map((l) => l.split("\t"));
   expect(lines[0]).toEqual(["scheduledS", "host", "startedAt", "endedAt", "outcome", "description", "detail"]);
   expect(lines[1].slice(0, 2)).toEqual(["0.1", "h1"]);
