@@ -27,7 +27,9 @@ function endPreviousTask(f: Extract<PlannedFault, { kind: "application" }>, expe
   return [
     `if [ -s ${shq(pidFile)} ]; then g=$(cat ${shq(pidFile)})`,
     '  $SUDO kill -TERM -- -"$g" 2>/dev/null',
-    '  for i in $(seq 1 50); do $SUDO kill -0 -- -"$g" 2>/dev/null || break; sleep 0.2; done',
+    // A member that is not a zombie, from /proc (`kill -0` counts zombies a host's init has not reaped yet).
+    '  live() { local f l; for f in /proc/[0-9]*/stat; do read -r l < "$f" 2>/dev/null || continue; l=${l##*) }; set -- $l; [ "$1" != Z ] && [ "$3" = "$g" ] && return 0; done; return 1; }',
+    '  for i in $(seq 1 50); do live || break; sleep 0.2; done',
     '  $SUDO kill -KILL -- -"$g" 2>/dev/null',
     "fi",
   ].join("\n");
