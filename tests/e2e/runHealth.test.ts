@@ -14,6 +14,7 @@ import { setConfigAsCli } from "../../testbed/engine/cliStackFile";
 import { writeLocalStackCopy } from "../../testbed/localStackCopy";
 import { ensureLocalHosts, LocalHosts, localHostsOf, publicKeyOf, removeLocalHosts } from "../../testbed/localHosts";
 import { jestLoader } from "../program/mockProgram";
+import { planFromFiles } from "../../planner/planFromFiles";
 
 /**
  * A gateway killed during a run of the `local` stack (as `docker kill` would by accident): the run must
@@ -25,6 +26,12 @@ const STACK = path.join(PROJECT, "Pulumi.local.yaml");
 const KILL_AFTER_MS = 4000;
 const GATEWAY_CONTAINER = "e2c-fog-1-gateway";
 const FIRST_CAMERA = "e2c-edge-1-camera-1";
+/** A gateway's id as the workflow passes it (`--id {{ _id }}`: E2Clab's L_S_M), from the plan. */
+function gatewayIdOn(host: string): string {
+  return String(planFromFiles({ stackFile: STACK }).services.find((s) => s.kind === "mosquitto" && s.host === host)!.vars._id);
+}
+const KILLED_GATEWAY = gatewayIdOn("e2c-fog-1");
+const OTHER_GATEWAY = gatewayIdOn("e2c-fog-2");
 
 function requirements(): string[] {
   const missing: string[] = [];
@@ -97,22 +104,22 @@ maybe("a gateway killed during a run", () => {
     expect(outcome.health?.verdict).toBe("degraded");
     const h = summary.health!;
     expect(h.verdict).toBe("degraded");
-    const loss = h.reasons.find((r) => r.kind === "frames-lost" && r.subject === "gateway fog.mosquitto.1.1")!;
+    const loss = h.reasons.find((r) => r.kind === "frames-lost" && r.subject === `gateway ${KILLED_GATEWAY}`)!;
     expect(loss).toBeDefined();
     expect(loss.host).toBe("e2c-fog-1");
     // The time it stopped is the kill's, within the clocks' and the recorder's slack.
     expect(Math.abs(Date.parse(loss.at!) - killedAt)).toBeLessThan(3000);
     // Exactly the frames its cameras' broker acknowledged that never reached Kafka.
-    const cams = h.accounting.cameras.filter((c) => c.gateway === "fog.mosquitto.1.1");
+    const cams = h.accounting.cameras.filter((c) => c.gateway === KILLED_GATEWAY);
     expect(cams.length).toBe(4);
     expect(loss.lost).toBe(cams.reduce((a, c) => a + c.acked - c.inKafka, 0));
     expect(loss.lost).toBeGreaterThan(0);
     // The other gateway lost nothing.
-    expect(h.reasons.find((r) => r.subject === "gateway fog.mosquitto.2.1")).toBeUndefined();
+    expect(h.reasons.find((r) => r.subject === `gateway ${OTHER_GATEWAY}`)).toBeUndefined();
     // Its exit is on record with the signal, and its metrics were never finalised.
     const exit = h.reasons.find((r) => r.kind === "exited-early" && r.host === "e2c-fog-1")!;
     expect(exit.message).toContain("SIGKILL");
-    expect(h.reasons.some((r) => r.kind === "not-finalised" && r.subject === "gateway fog.mosquitto.1.1")).toBe(true);
+    expect(h.reasons.some((r) => r.kind === "not-finalised" && r.subject === `gateway ${KILLED_GATEWAY}`)).toBe(true);
   });
 
   it("the watch saw the gateway's task end during the run, with its status", () => {
@@ -131,6 +138,6 @@ maybe("a gateway killed during a run", () => {
     const html = fs.readFileSync(path.join(outcome.resultsFolder!, "report.html"), "utf8");
     expect(html.indexOf("Health: degraded")).toBeGreaterThan(0);
     expect(html.indexOf("Health: degraded")).toBeLessThan(html.indexOf("<h2>Frames</h2>"));
-    expect(html).toContain("gateway fog.mosquitto.1.1 on e2c-fog-1");
+    expect(html).toContain(`gateway ${KILLED_GATEWAY} on e2c-fog-1`);
   });
 });
