@@ -95,7 +95,8 @@ export function realiseHostWorkflow(parent: pulumi.Resource, args: HostWorkflowA
       "fi",
       // What holds nothing written during this run is the previous run's: recorded, not brought home.
       `STALE=$(timeout 120 ssh "\${SSH_OPTS[@]}" -o ControlPath="$CTL" "$TARGET" 'bash -s' <<'E2C_STALE_END'`,
-      staleSourcesScript(id, items.map((i) => i.src)),
+      // Only the workflow's own files: the project's (netem state, monitoring, records) have their own lifetimes.
+      staleSourcesScript(id, items.filter((i) => i.setAside).map((i) => i.src)),
       "E2C_STALE_END",
       ")",
       'e2c_stale() { grep -qxF -- "$1" <<<"$STALE"; }',
