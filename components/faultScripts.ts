@@ -1,6 +1,6 @@
 import { tcApplyScript } from "../netem/tcScript";
 import { PlannedFault } from "../planner/faultPlan";
-import { detachedTag, monitorScript, relaunchScript, stepScript } from "./hostScripts";
+import { LIVE_GROUPS_FN, detachedTag, monitorScript, relaunchScript, stepScript } from "./hostScripts";
 import { hostWorkDir, shq } from "./shell";
 
 /**
@@ -25,11 +25,10 @@ function removalRecord(experimentId: string, f: { host: string; atMs: number }):
 function endPreviousTask(f: Extract<PlannedFault, { kind: "application" }>, experimentId: string): string {
   const pidFile = `${hostWorkDir(experimentId)}/pids/${detachedTag(f.step.id, f.task, f.step.tasks[f.task].item)}.pid`;
   return [
+    LIVE_GROUPS_FN,
     `if [ -s ${shq(pidFile)} ]; then g=$(cat ${shq(pidFile)})`,
     '  $SUDO kill -TERM -- -"$g" 2>/dev/null',
-    // A member that is not a zombie, from /proc (`kill -0` counts zombies a host's init has not reaped yet).
-    '  live() { local f l; for f in /proc/[0-9]*/stat; do read -r l < "$f" 2>/dev/null || continue; l=${l##*) }; set -- $l; [ "$1" != Z ] && [ "$3" = "$g" ] && return 0; done; return 1; }',
-    '  for i in $(seq 1 50); do live || break; sleep 0.2; done',
+    '  for i in $(seq 1 50); do live_groups | grep -qx "$g" || break; sleep 0.2; done',
     '  $SUDO kill -KILL -- -"$g" 2>/dev/null',
     "fi",
   ].join("\n");

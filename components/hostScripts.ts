@@ -162,20 +162,26 @@ export function finalizeScript(step: WorkflowStep, experimentId: string, syncTas
  * Ends every process the experiment detached on the host (workflow tasks and monitoring): SIGTERM to each
  * process group, up to `graceSeconds` for them to exit and flush their files, SIGKILL for the rest, sync.
  */
+/**
+ * Bash function printing the process groups with a member that is not a zombie (read from /proc: minimal
+ * images lack ps; a container's init may not reap, and `kill -0` counts zombies as alive).
+ */
+export const LIVE_GROUPS_FN = [
+  "live_groups() {",
+  "  local f l",
+  "  for f in /proc/[0-9]*/stat; do",
+  '    read -r l < "$f" 2>/dev/null || continue',
+  '    l=${l##*) }; set -- $l',
+  '    [ "$1" != Z ] && echo "$3"',
+  "  done | sort -u",
+  "}",
+].join("\n");
+
 export function stopScript(experimentId: string, graceSeconds: number): string {
   return [
     hostPrelude(experimentId),
     RECORD_FN,
-    // Process groups with a member that is not a zombie (read from /proc: minimal images lack ps; a
-    // container's init may not reap, and `kill -0` counts zombies as alive).
-    "live_groups() {",
-    "  local f l",
-    "  for f in /proc/[0-9]*/stat; do",
-    '    read -r l < "$f" 2>/dev/null || continue',
-    '    l=${l##*) }; set -- $l',
-    '    [ "$1" != Z ] && echo "$3"',
-    "  done | sort -u",
-    "}",
+    LIVE_GROUPS_FN,
     // Before stopping anything: which detached processes had already ended, when and how (the run's health).
     "live=$(live_groups)",
     'for f in "$D"/pids/*.pid; do',
